@@ -1,0 +1,254 @@
+//! Runtime specs: the config after validation, with selectors compiled and
+//! URLs parsed, so nothing fails mid-scrape for a reason the config could show.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use encoding_rs::Encoding;
+use regex::Regex;
+use url::Url;
+
+use crate::model::{SectionId, SiteId};
+
+/// The whole validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `[server]`.
+    pub server: ServerSpec,
+    /// `[[sites]]`, in file order.
+    pub sites: Vec<SiteSpec>,
+}
+
+impl Config {
+    /// The site with this id.
+    pub fn site(&self, id: &str) -> Option<&SiteSpec> {
+        self.sites.iter().find(|s| s.id.as_str() == id)
+    }
+}
+
+/// `[server]`.
+#[derive(Debug, Clone)]
+pub struct ServerSpec {
+    /// Address the service listens on.
+    pub listen: SocketAddr,
+    /// Base of self links in feeds (no trailing slash needed).
+    pub public_url: Url,
+    /// Where the store's snapshot lives; `None` keeps it in memory only.
+    pub data_dir: Option<PathBuf>,
+    /// Name of the env var that holds the admin token.
+    pub admin_token_env: Option<String>,
+    /// Global cap on concurrent fetches.
+    pub max_concurrent_fetches: usize,
+}
+
+/// The settings every site and section may override (`[defaults]`),
+/// resolved for one section: defaults, then site, then section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// How often the section is scraped.
+    pub interval: Duration,
+    /// How many entries the section keeps and serves.
+    pub max_items: usize,
+    /// Timeout of one request.
+    pub timeout: Duration,
+    /// `User-Agent` sent to the portal.
+    pub user_agent: String,
+    /// Least time between two requests to one host.
+    pub min_delay: Duration,
+    /// Whether each entry's article page is fetched for the full text.
+    pub fetch_articles: bool,
+    /// Whether `robots.txt` is obeyed.
+    pub obey_robots: bool,
+    /// Largest body read from the portal, in bytes.
+    pub max_body: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(15 * 60),
+            max_items: 50,
+            timeout: Duration::from_secs(20),
+            user_agent: concat!(
+                "portalfeed/",
+                env!("CARGO_PKG_VERSION"),
+                " (+https://github.com/portalfeed/portalfeed)"
+            )
+            .to_owned(),
+            min_delay: Duration::from_secs(1),
+            fetch_articles: true,
+            obey_robots: true,
+            max_body: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// One `[[sites]]` entry.
+#[derive(Debug, Clone)]
+pub struct SiteSpec {
+    /// URL slug.
+    pub id: SiteId,
+    /// Human title (feed titles start with it).
+    pub title: String,
+    /// The portal's home page (the feeds' `alternate` link).
+    pub url: Url,
+    /// Zone of dates printed without an offset.
+    pub timezone: Tz,
+    /// Feed language (`en`, `zh-CN`).
+    pub language: Option<String>,
+    /// Forced charset; `None` detects it.
+    pub encoding: Option<&'static Encoding>,
+    /// How to read an article page; `None` keeps list data only.
+    pub article: Option<ArticleSpec>,
+    /// The site's own settings (sections start from these).
+    pub settings: Settings,
+    /// Sections and groups, in file order.
+    pub sections: Vec<SectionSpec>,
+}
+
+impl SiteSpec {
+    /// The section with this id.
+    pub fn section(&self, id: &str) -> Option<&SectionSpec> {
+        self.sections.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// The direct children of `parent`.
+    pub fn children<'a>(&'a self, parent: &'a SectionId) -> impl Iterator<Item = &'a SectionSpec> {
+        self.sections
+            .iter()
+            .filter(move |s| s.parent.as_ref() == Some(parent))
+    }
+
+    /// `id` and every section below it that has a URL (what its feed merges).
+    pub fn scraped_sections_under(&self, id: &SectionId) -> Vec<&SectionSpec> {
+        let mut out = Vec::new();
+        let mut stack = vec![id.clone()];
+        while let Some(cur) = stack.pop() {
+            if let Some(s) = self.section(cur.as_str()) {
+                if s.source.is_some() {
+                    out.push(s);
+                }
+                stack.extend(self.children(&s.id).map(|c| c.id.clone()));
+            }
+        }
+        out
+    }
+}
+
+/// How an article page is read (`[sites.article]`).
+#[derive(Debug, Clone)]
+pub struct ArticleSpec {
+    /// The article's title.
+    pub title: Option<FieldSelector>,
+    /// The article body; its inner HTML becomes the entry's content.
+    pub content: Option<FieldSelector>,
+    /// Any text that holds the date.
+    pub date: Option<FieldSelector>,
+    /// The author or source.
+    pub author: Option<FieldSelector>,
+    /// Elements dropped from the content first.
+    pub remove: Vec<CssSelector>,
+}
+
+/// One `[[sites.sections]]` entry.
+#[derive(Debug, Clone)]
+pub struct SectionSpec {
+    /// URL slug, unique in its site.
+    pub id: SectionId,
+    /// Human title (also the entries' category).
+    pub title: String,
+    /// The group this section belongs to.
+    pub parent: Option<SectionId>,
+    /// Where and how entries are scraped; `None` for a group.
+    pub source: Option<SourceSpec>,
+    /// Article rules for this section (its own, else the site's).
+    pub article: Option<ArticleSpec>,
+    /// Resolved settings.
+    pub settings: Settings,
+}
+
+impl SectionSpec {
+    /// True for a section with no URL of its own.
+    pub fn is_group(&self) -> bool {
+        self.source.is_none()
+    }
+}
+
+/// Where a section's list lives and how to read it.
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    /// First list page.
+    pub url: Url,
+    /// How many list pages to follow (1 = only `url`).
+    pub pages: u32,
+    /// The "next page" link.
+    pub next_page: Option<FieldSelector>,
+    /// The list selectors.
+    pub list: ListSpec,
+}
+
+/// `[sites.sections.list]`.
+#[derive(Debug, Clone)]
+pub struct ListSpec {
+    /// One match per entry.
+    pub item: CssSelector,
+    /// The entry's link (`href` unless `attr` says otherwise).
+    pub link: FieldSelector,
+    /// The entry's title.
+    pub title: FieldSelector,
+    /// Text holding the entry's date.
+    pub date: Option<FieldSelector>,
+    /// The entry's summary.
+    pub summary: Option<FieldSelector>,
+}
+
+/// A compiled CSS selector that remembers its source text.
+#[derive(Debug, Clone)]
+pub struct CssSelector {
+    /// As written in the config.
+    pub source: String,
+    /// Compiled.
+    pub selector: scraper::Selector,
+}
+
+impl CssSelector {
+    /// Compiles `source`; the error says what the parser disliked.
+    pub fn parse(source: &str) -> Result<Self, String> {
+        if source.trim().is_empty() {
+            return Err("empty CSS selector".to_owned());
+        }
+        scraper::Selector::parse(source)
+            .map(|selector| Self {
+                source: source.to_owned(),
+                selector,
+            })
+            .map_err(|e| format!("invalid CSS selector `{source}`: {e}"))
+    }
+}
+
+/// A field selector: CSS plus how to turn the first match into a value.
+#[derive(Debug, Clone)]
+pub struct FieldSelector {
+    /// Which element.
+    pub css: CssSelector,
+    /// Take this attribute instead of the text.
+    pub attr: Option<String>,
+    /// Keep the first capture group (or the whole match) of this regex.
+    pub regex: Option<Regex>,
+    /// Explicit date formats (chrono `strftime`), tried before detection.
+    pub formats: Vec<String>,
+}
+
+impl FieldSelector {
+    /// A plain CSS field selector (text of the first match).
+    pub fn css(source: &str) -> Result<Self, String> {
+        Ok(Self {
+            css: CssSelector::parse(source)?,
+            attr: None,
+            regex: None,
+            formats: Vec::new(),
+        })
+    }
+}

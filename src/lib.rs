@@ -1,0 +1,16 @@
+//! portalfeed turns the sections of web portals that publish no feeds into
+//! RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+//!
+//! The data flow has one module per step:
+//! `config -> scheduler -> fetch -> extract -> normalize -> store -> render -> http`.
+//! [`scrape`] strings fetch, extract and normalize together for one section.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod fetch;
+pub mod model;
+pub mod normalize;
+pub mod render;
+pub mod scrape;

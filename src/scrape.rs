@@ -1,0 +1,293 @@
+//! One scrape of one section: fetch the list pages, extract the items,
+//! fetch each article, normalize everything into entries.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use url::Url;
+
+use crate::config::spec::{SectionSpec, SiteSpec};
+use crate::extract::{self, RawArticle};
+use crate::fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, Page, Validators};
+use crate::model::{Entry, EntryId};
+use crate::normalize;
+
+/// Why a section could not be scraped.
+#[derive(Debug, thiserror::Error)]
+pub enum ScrapeError {
+    /// The section is a group: it has no URL of its own.
+    #[error("section `{section}` is a group with no url of its own; scrape its children")]
+    Group {
+        /// The group's id.
+        section: String,
+    },
+    /// A list page could not be fetched.
+    #[error("list page: {0}")]
+    Fetch(#[from] FetchError),
+    /// The list page was fetched but the item selector matched nothing.
+    #[error(
+        "selector matched nothing: list.item `{selector}` found no entries on {url}; \
+         the page layout may have changed (try `portalfeed scrape` and fix the selector)"
+    )]
+    NothingMatched {
+        /// The `list.item` selector.
+        selector: String,
+        /// The list page.
+        url: String,
+    },
+}
+
+/// What a scrape may reuse from the previous ones.
+#[derive(Debug, Default, Clone)]
+pub struct Previous {
+    /// Validators of the first list page from the last scrape.
+    pub list_validators: Option<Validators>,
+    /// Entries already known, by id: their article is not fetched again
+    /// unless the list shows a new title.
+    pub entries: HashMap<EntryId, Entry>,
+}
+
+/// How to scrape.
+#[derive(Debug, Clone, Copy)]
+pub struct ScrapeOptions {
+    /// Fetch article pages (the section's `fetch_articles` and no `--no-articles`).
+    pub fetch_articles: bool,
+    /// The time of the scrape (first-seen time of new entries).
+    pub now: DateTime<Utc>,
+}
+
+/// A problem with one field of one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// `title`, `link`, `date`, `summary`, `article`, `article.content`, …
+    pub field: &'static str,
+    /// What went wrong.
+    pub problem: String,
+}
+
+/// The diagnosis of one list item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemReport {
+    /// The item's link (canonical) or, failing that, its raw link text.
+    pub link: Option<String>,
+    /// The item's title, if any.
+    pub title: Option<String>,
+    /// Missing or unparsable fields.
+    pub problems: Vec<FieldProblem>,
+}
+
+/// Everything a scrape found out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScrapeReport {
+    /// List pages fetched (URL and items matched on each).
+    pub pages: Vec<(String, usize)>,
+    /// One per list item, in page order.
+    pub items: Vec<ItemReport>,
+    /// Article pages fetched.
+    pub articles_fetched: usize,
+    /// Validators of the first list page, to send next time.
+    pub list_validators: Validators,
+    /// The entries, deduplicated by id, newest first.
+    #[serde(skip)]
+    pub entries: Vec<Entry>,
+}
+
+/// The result of a scrape that did not fail.
+#[derive(Debug, Clone)]
+pub enum ScrapeOutcome {
+    /// The first list page answered `304`: nothing changed.
+    NotModified,
+    /// Fresh entries.
+    Scraped(ScrapeReport),
+}
+
+/// Scrapes `section` of `site` once.
+pub async fn scrape_section(
+    fetcher: &Fetcher,
+    site: &SiteSpec,
+    section: &SectionSpec,
+    previous: &Previous,
+    opts: ScrapeOptions,
+) -> Result<ScrapeOutcome, ScrapeError> {
+    let source = section.source.as_ref().ok_or_else(|| ScrapeError::Group {
+        section: section.id.to_string(),
+    })?;
+    let settings = &section.settings;
+
+    let mut report = ScrapeReport {
+        pages: Vec::new(),
+        items: Vec::new(),
+        articles_fetched: 0,
+        list_validators: Validators::default(),
+        entries: Vec::new(),
+    };
+    let mut seen_pages: HashSet<Url> = HashSet::new();
+    let mut next = Some(source.url.clone());
+    // (item, list page URL it came from)
+    let mut raw_items = Vec::new();
+    while let Some(url) = next.take() {
+        if report.pages.len() >= source.pages as usize || !seen_pages.insert(url.clone()) {
+            break;
+        }
+        let first = report.pages.is_empty();
+        let req = FetchRequest {
+            url: &url,
+            settings,
+            encoding: site.encoding,
+            validators: if first {
+                previous.list_validators.as_ref()
+            } else {
+                None
+            },
+        };
+        let page = match fetcher.get(&req).await? {
+            FetchOutcome::NotModified if first => return Ok(ScrapeOutcome::NotModified),
+            // A later page cannot be conditional; treat a stray 304 as the end.
+            FetchOutcome::NotModified => break,
+            FetchOutcome::Page(page) => page,
+        };
+        if first {
+            report.list_validators = page.validators.clone();
+        }
+        let list = extract::list_page(&page.html, &source.list, source.next_page.as_ref());
+        let base = page_base(&page, list.base_href.as_deref());
+        report.pages.push((page.url.to_string(), list.items.len()));
+        if first && list.items.is_empty() {
+            return Err(ScrapeError::NothingMatched {
+                selector: source.list.item.source.clone(),
+                url: page.url.to_string(),
+            });
+        }
+        next = list
+            .next_page
+            .as_deref()
+            .and_then(|href| normalize::canonical_url(&base, href));
+        raw_items.extend(list.items.into_iter().map(|item| (item, base.clone())));
+    }
+
+    let mut seen_ids = HashSet::new();
+    for (item, base) in raw_items {
+        let (entry, problems) = build_item(fetcher, site, section, previous, opts, &item, &base, &mut report).await;
+        let link = entry
+            .as_ref()
+            .map(|e| e.url.clone())
+            .or_else(|| item.link.clone());
+        report.items.push(ItemReport {
+            link,
+            title: entry.as_ref().map(|e| e.title.clone()).or(item.title.clone()),
+            problems,
+        });
+        if let Some(entry) = entry {
+            if seen_ids.insert(entry.id.clone()) {
+                report.entries.push(entry);
+            }
+        }
+    }
+    crate::model::sort_newest_first(&mut report.entries);
+    report.entries.truncate(settings.max_items);
+    Ok(ScrapeOutcome::Scraped(report))
+}
+
+/// The base URL relative links on `page` resolve against.
+fn page_base(page: &Page, base_href: Option<&str>) -> Url {
+    base_href
+        .and_then(|href| page.url.join(href).ok())
+        .unwrap_or_else(|| page.url.clone())
+}
+
+/// Turns one list item into an entry, fetching its article when needed.
+#[allow(clippy::too_many_arguments)]
+async fn build_item(
+    fetcher: &Fetcher,
+    site: &SiteSpec,
+    section: &SectionSpec,
+    previous: &Previous,
+    opts: ScrapeOptions,
+    item: &extract::RawItem,
+    base: &Url,
+    report: &mut ScrapeReport,
+) -> (Option<Entry>, Vec<FieldProblem>) {
+    let mut problems = Vec::new();
+    let Some(url) = item
+        .link
+        .as_deref()
+        .and_then(|href| normalize::canonical_url(base, href))
+    else {
+        problems.push(FieldProblem {
+            field: "link",
+            problem: match &item.link {
+                None => "selector matched nothing".to_owned(),
+                Some(raw) => format!("`{raw}` is not an http(s) link"),
+            },
+        });
+        return (None, problems);
+    };
+    let id = EntryId(url.to_string());
+    let list_title = item.title.as_deref().map(normalize::fold_whitespace);
+    let known = previous.entries.get(&id);
+
+    let reuse = known.filter(|k| list_title.as_deref().is_none_or(|t| t == k.title));
+    let article = match (&section.article, reuse) {
+        (Some(spec), None) if opts.fetch_articles => {
+            match fetch_article(fetcher, site, section, &url, spec).await {
+                Ok((raw, article_base)) => {
+                    report.articles_fetched += 1;
+                    Some((raw, article_base))
+                }
+                Err(e) => {
+                    problems.push(FieldProblem {
+                        field: "article",
+                        problem: e.to_string(),
+                    });
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let input = normalize::entry::Input {
+        site,
+        section,
+        item,
+        url: &url,
+        article: article.as_ref().map(|(raw, b)| (raw, b)),
+        now: opts.now,
+    };
+    let (mut entry, more) = normalize::entry::build(&input);
+    problems.extend(more);
+    if let (Some(k), None) = (reuse, &article) {
+        // Keep what the earlier article fetch found.
+        entry.content_html = k.content_html.clone();
+        entry.author = entry.author.or_else(|| k.author.clone());
+        entry.image = k.image.clone();
+        entry.published = k.published.or(entry.published);
+        if entry.summary.is_none() {
+            entry.summary = k.summary.clone();
+        }
+    }
+    (Some(entry), problems)
+}
+
+async fn fetch_article(
+    fetcher: &Fetcher,
+    site: &SiteSpec,
+    section: &SectionSpec,
+    url: &Url,
+    spec: &crate::config::spec::ArticleSpec,
+) -> Result<(RawArticle, Url), FetchError> {
+    let req = FetchRequest {
+        url,
+        settings: &section.settings,
+        encoding: site.encoding,
+        validators: None,
+    };
+    match fetcher.get(&req).await? {
+        FetchOutcome::Page(page) => {
+            let raw = extract::article_page(&page.html, spec);
+            let base = page_base(&page, raw.base_href.as_deref());
+            Ok((raw, base))
+        }
+        FetchOutcome::NotModified => Ok((RawArticle::default(), url.clone())),
+    }
+}
