@@ -1,1 +1,248 @@
 //! The command line: `serve`, `demo`, `check`, `scrape`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config;
+use crate::render::{self, Format};
+use crate::scrape::{self, Previous, ScrapeOptions, ScrapeOutcome, ScrapeReport};
+use crate::{catalog, demo, fetch};
+
+/// Turns the sections of web portals that publish no feeds into RSS, Atom
+/// and JSON feeds.
+#[derive(Debug, Parser)]
+#[command(name = "portalfeed", version, about)]
+pub struct Cli {
+    /// Log lines as text or JSON (`RUST_LOG` sets the level).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service.
+    Serve {
+        /// The config file.
+        #[arg(long, default_value = "config/portalfeed.toml")]
+        config: PathBuf,
+    },
+    /// Serve the bundled fixture portal and the feeds scraped from it.
+    Demo {
+        /// Where the feeds are served.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Validate a config file.
+    Check {
+        /// The config file.
+        #[arg(long, default_value = "config/portalfeed.toml")]
+        config: PathBuf,
+    },
+    /// Scrape one section (or group) now and print its feed.
+    Scrape {
+        /// The config file.
+        #[arg(long, default_value = "config/portalfeed.toml")]
+        config: PathBuf,
+        /// Scrape the bundled fixture portal with `config/demo.toml`.
+        #[arg(long, conflicts_with = "config")]
+        demo: bool,
+        /// `SITE/SECTION` (or `SITE` for every section).
+        target: String,
+        /// Feed format on stdout.
+        #[arg(long, value_enum, default_value_t = FormatArg::Rss)]
+        format: FormatArg,
+        /// Do not fetch article pages (list data only).
+        #[arg(long)]
+        no_articles: bool,
+    },
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// RSS 2.0.
+    Rss,
+    /// Atom 1.0.
+    Atom,
+    /// JSON Feed 1.1.
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Rss => Format::Rss,
+            FormatArg::Atom => Format::Atom,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+/// Runs a parsed command line; errors are printed by the caller.
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve { config } => {
+            crate::app::serve(&config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { listen } => {
+            crate::app::demo(listen).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { config } => Ok(check(&config)),
+        Command::Scrape {
+            config,
+            demo,
+            target,
+            format,
+            no_articles,
+        } => scrape_cmd(&config, demo, &target, format.into(), no_articles).await,
+    }
+}
+
+/// `check`: every error on stderr (exit 1) or a summary on stdout (exit 0).
+pub fn check(path: &Path) -> ExitCode {
+    match config::load(path) {
+        Ok(cfg) => {
+            println!("{}: ok: {}", path.display(), cfg.summary());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            eprintln!(
+                "{}: {} error{}",
+                path.display(),
+                errors.0.len(),
+                if errors.0.len() == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn scrape_cmd(
+    path: &Path,
+    use_demo: bool,
+    target: &str,
+    format: Format,
+    no_articles: bool,
+) -> Result<ExitCode> {
+    let (_portal, config) = if use_demo {
+        let portal = demo::FixturePortal::start()
+            .await
+            .context("cannot start the fixture portal")?;
+        let text = portal
+            .demo_config_text()
+            .context("cannot read config/demo.toml")?;
+        let cfg = config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+        (Some(portal), cfg)
+    } else {
+        let cfg = config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        (None, cfg)
+    };
+    let (site_id, section_id) = match target.split_once('/') {
+        Some((site, section)) => (site, Some(section)),
+        None => (target, None),
+    };
+    let Some(def) = catalog::feed(&config, site_id, section_id) else {
+        bail!("{target}: no such site or section (see `portalfeed check` for the ids)");
+    };
+    let fetcher = fetch::Fetcher::new(config.server.max_concurrent_fetches)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let started = Instant::now();
+    let mut entries = Vec::new();
+    let mut failed = false;
+    let mut stderr = std::io::stderr().lock();
+    for (site, section) in &def.sections {
+        let (Some(site), Some(section)) = (
+            config.site(site.as_str()),
+            config
+                .site(site.as_str())
+                .and_then(|s| s.section(section.as_str())),
+        ) else {
+            continue;
+        };
+        let opts = ScrapeOptions {
+            fetch_articles: section.settings.fetch_articles && !no_articles,
+            now: chrono::Utc::now(),
+        };
+        let label = format!("{}/{}", site.id, section.id);
+        match scrape::scrape_section(&fetcher, site, section, &Previous::default(), opts).await {
+            Ok(ScrapeOutcome::Scraped(report)) => {
+                write_diagnosis(&mut stderr, &label, &report)?;
+                entries.extend(report.entries);
+            }
+            Ok(ScrapeOutcome::NotModified) => {
+                writeln!(stderr, "{label}: not modified")?;
+            }
+            Err(e) => {
+                failed = true;
+                writeln!(stderr, "{label}: scrape failed: {e}")?;
+            }
+        }
+    }
+    let mut entries = crate::store::merge_entries(entries);
+    entries.truncate(def.max_items);
+    let bytes = render::render(format, &def.meta, &entries);
+    std::io::stdout().lock().write_all(&bytes)?;
+    writeln!(
+        stderr,
+        "{target}: {} entries in {:.2}s{}",
+        entries.len(),
+        started.elapsed().as_secs_f64(),
+        if failed { " (some sections failed)" } else { "" }
+    )?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_diagnosis(out: &mut impl Write, label: &str, report: &ScrapeReport) -> std::io::Result<()> {
+    let matched: usize = report.pages.iter().map(|(_, n)| n).sum();
+    writeln!(
+        out,
+        "{label}: {} list page(s) fetched, {matched} items matched, {} entries, {} article(s) fetched",
+        report.pages.len(),
+        report.entries.len(),
+        report.articles_fetched
+    )?;
+    for (i, (url, n)) in report.pages.iter().enumerate() {
+        writeln!(out, "  page {}: {url}: {n} items", i + 1)?;
+    }
+    for (i, item) in report.items.iter().enumerate() {
+        if item.problems.is_empty() {
+            continue;
+        }
+        let name = item
+            .title
+            .as_deref()
+            .or(item.link.as_deref())
+            .unwrap_or("(no title, no link)");
+        for p in &item.problems {
+            writeln!(out, "  item {}: {name}: {}: {}", i + 1, p.field, p.problem)?;
+        }
+    }
+    Ok(())
+}

@@ -5,12 +5,20 @@
 //! `config -> scheduler -> fetch -> extract -> normalize -> store -> render -> http`.
 //! [`scrape`] strings fetch, extract and normalize together for one section.
 
+pub mod app;
+pub mod cache;
+pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod http;
+pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod render;
+pub mod scheduler;
 pub mod scrape;
+pub mod store;

@@ -72,6 +72,17 @@ pub enum FetchError {
     },
 }
 
+/// Counters of requests sent to portals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchStats {
+    /// Requests sent.
+    pub requests: u64,
+    /// Requests that failed.
+    pub errors: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
 /// The shared HTTP client.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -83,6 +94,11 @@ impl Fetcher {
     pub fn new(max_concurrent: usize) -> Result<Self, FetchError> {
         let _ = max_concurrent;
         Ok(Self { _private: () })
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> FetchStats {
+        FetchStats::default()
     }
 
     /// Fetches one page, waiting for the host's turn first.

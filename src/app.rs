@@ -1,0 +1,268 @@
+//! Wiring: load the config and the store, start the scheduler and the HTTP
+//! server, write the snapshot, shut down gracefully.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::cache::RenderCache;
+use crate::catalog::{FeedIndex, SectionKey};
+use crate::config::{self, Config};
+use crate::fetch::Fetcher;
+use crate::metrics::Metrics;
+use crate::scheduler::Scheduler;
+use crate::store::Store;
+use crate::{demo, http};
+
+/// Bytes of rendered feeds the cache may hold.
+const CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The config in force and the feeds it defines.
+#[derive(Debug)]
+pub struct Live {
+    /// The config.
+    pub config: Arc<Config>,
+    /// Its feeds, indexed.
+    pub feeds: FeedIndex,
+}
+
+/// Everything the handlers and the scheduler share.
+#[derive(Debug)]
+pub struct AppState {
+    live: RwLock<Arc<Live>>,
+    /// Entries and health per section.
+    pub store: Arc<Store>,
+    /// Rendered feeds.
+    pub cache: RenderCache,
+    /// Counters.
+    pub metrics: Metrics,
+    /// The HTTP client for portals.
+    pub fetcher: Fetcher,
+    /// The section tasks.
+    pub scheduler: Scheduler,
+    /// When the service started (`Last-Modified` of feeds never scraped).
+    pub started: DateTime<Utc>,
+    /// Where the config came from (reloads read it again).
+    pub config_path: Option<PathBuf>,
+    /// The last failed reload, shown on `/healthz`.
+    pub config_error: RwLock<Option<String>>,
+    snapshot_due: Notify,
+}
+
+impl AppState {
+    /// A state for `config` with an already opened store.
+    pub fn new(config: Config, store: Store, config_path: Option<PathBuf>) -> Result<Arc<Self>> {
+        let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
+            .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
+        let feeds = FeedIndex::build(&config, 0);
+        Ok(Arc::new(Self {
+            live: RwLock::new(Arc::new(Live {
+                config: Arc::new(config),
+                feeds,
+            })),
+            store: Arc::new(store),
+            cache: RenderCache::new(CACHE_BYTES),
+            metrics: Metrics::default(),
+            fetcher,
+            scheduler: Scheduler::default(),
+            started: Utc::now(),
+            config_path,
+            config_error: RwLock::new(None),
+            snapshot_due: Notify::new(),
+        }))
+    }
+
+    /// The config and feed index in force.
+    #[inline]
+    pub fn live(&self) -> Arc<Live> {
+        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The config in force.
+    pub fn config(&self) -> Arc<Config> {
+        self.live().config.clone()
+    }
+
+    /// Puts `config` in force: reindexes the feeds, drops rendered feeds,
+    /// and makes the scheduler match it.
+    pub fn install(self: &Arc<Self>, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
+        let epoch = self.live().feeds.epoch.wrapping_add(1);
+        let feeds = FeedIndex::build(&config, epoch);
+        let config = Arc::new(config);
+        *self.live.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Live {
+            config: config.clone(),
+            feeds,
+        });
+        self.cache.clear();
+        let (started, removed) = self.scheduler.apply(self, &config);
+        for key in &removed {
+            self.store.remove(key);
+        }
+        if !removed.is_empty() {
+            self.snapshot_due.notify_one();
+        }
+        (started, removed)
+    }
+
+    /// A section's data changed: drop the renderings of every feed that
+    /// shows it (when its entries changed) and schedule a snapshot.
+    pub fn section_changed(&self, key: &SectionKey, entries_changed: bool) {
+        if entries_changed {
+            let slots = self.live().feeds.slots_for(key);
+            self.cache.invalidate_slots(slots);
+        }
+        self.snapshot_due.notify_one();
+    }
+}
+
+/// A running service (used by `serve`, `demo` and the tests).
+#[derive(Debug)]
+pub struct Service {
+    /// Shared state.
+    pub state: Arc<AppState>,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    snapshots: JoinHandle<()>,
+}
+
+impl Service {
+    /// Opens the store, binds `config.server.listen`, starts the scheduler
+    /// and the server.
+    pub async fn start(mut config: Config, config_path: Option<PathBuf>) -> Result<Self> {
+        let (store, problem) = Store::open(config.server.data_dir.clone());
+        if let Some(problem) = problem {
+            tracing::warn!(%problem, "snapshot not loaded");
+        }
+        let listen = config.server.listen;
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        if config.server.public_url.port() == Some(0) {
+            // An ephemeral listen port: self links use the real one.
+            let _ = config.server.public_url.set_port(Some(addr.port()));
+        }
+        let state = AppState::new(config, store, config_path)?;
+        let config = state.config();
+        state.scheduler.apply(&state, &config);
+        let (stop, stopped) = watch::channel(false);
+        let snapshots = tokio::spawn(snapshot_writer(state.clone(), stopped.clone()));
+        let server = tokio::spawn(http::serve(listener, state.clone(), stopped));
+        tracing::info!(%addr, "listening");
+        Ok(Self {
+            state,
+            addr,
+            stop,
+            server,
+            snapshots,
+        })
+    }
+
+    /// `http://ADDR`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, stops the scheduler
+    /// and writes the snapshot.
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        self.state.scheduler.stop_all();
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
+        let _ = self.snapshots.await;
+        let store = self.state.store.clone();
+        tokio::task::spawn_blocking(move || store.save())
+            .await
+            .context("snapshot task")?
+            .context("writing the snapshot")?;
+        Ok(())
+    }
+}
+
+async fn snapshot_writer(state: Arc<AppState>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = state.snapshot_due.notified() => {}
+            _ = stopped.changed() => return,
+        }
+        // Let a burst of changes settle into one write.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let store = state.store.clone();
+        match tokio::task::spawn_blocking(move || store.save()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "snapshot not written"),
+            Err(e) => tracing::error!(error = %e, "snapshot task failed"),
+        }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// `portalfeed serve`.
+pub async fn serve(path: &Path) -> Result<()> {
+    let config = config::load(path).map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
+    let service = Service::start(config, Some(path.to_path_buf())).await?;
+    print_feeds(&service);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    service.shutdown().await
+}
+
+/// `portalfeed demo`: the fixture portal on an ephemeral loopback port and
+/// the service scraping it.
+pub async fn demo(listen: SocketAddr) -> Result<()> {
+    let portal = demo::FixturePortal::start()
+        .await
+        .context("cannot start the fixture portal")?;
+    let text = portal
+        .demo_config_text()
+        .context("cannot read config/demo.toml")?;
+    let mut config = config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+    config.server.listen = listen;
+    config.server.public_url = url::Url::parse(&format!("http://{listen}"))?;
+    config.server.data_dir = None;
+    let service = Service::start(config, None).await?;
+    println!("fixture portal: {}/", portal.base_url());
+    print_feeds(&service);
+    shutdown_signal().await;
+    service.shutdown().await
+}
+
+fn print_feeds(service: &Service) {
+    let config = service.state.config();
+    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    println!("portalfeed on {base}/ (index), {base}/opml, {base}/healthz");
+    for def in service.state.live().feeds.defs() {
+        println!("  {base}/feeds/{}.rss  .atom  .json", def.meta.path);
+    }
+}

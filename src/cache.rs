@@ -1,0 +1,175 @@
+//! The render cache: each feed rendered once per change, with its gzip and
+//! brotli bodies compressed at render time and every header value prebuilt,
+//! so serving a cached feed is a lookup and a few cheap clones.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use axum::http::HeaderValue;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use moka::future::Cache;
+use sha2::{Digest, Sha256};
+
+use crate::render::Format;
+
+/// Identifies one cached rendering: the feed (by its slot in the current
+/// feed index, which a config reload renumbers: hence the epoch), the format
+/// and the `?limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    /// Feed index epoch (bumped by each config reload).
+    pub epoch: u32,
+    /// The feed's slot in that index.
+    pub slot: u32,
+    /// The format.
+    pub format: Format,
+    /// `?limit=N`, or 0 for none.
+    pub limit: u32,
+}
+
+/// A rendered feed in its three encodings with prebuilt headers.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Uncompressed bytes.
+    pub identity: Bytes,
+    /// gzip-compressed.
+    pub gzip: Bytes,
+    /// brotli-compressed.
+    pub br: Bytes,
+    /// Strong ETags of the three representations.
+    pub etag_identity: HeaderValue,
+    /// ETag of the gzip body.
+    pub etag_gzip: HeaderValue,
+    /// ETag of the brotli body.
+    pub etag_br: HeaderValue,
+    /// The content hash all three ETags share (what `If-None-Match` matches).
+    pub hash: String,
+    /// `Last-Modified`.
+    pub last_modified: HeaderValue,
+    /// The same, as a time (for `If-Modified-Since`), whole seconds.
+    pub modified: SystemTime,
+    /// `Content-Type`.
+    pub content_type: HeaderValue,
+    /// `Cache-Control`.
+    pub cache_control: HeaderValue,
+}
+
+impl Rendered {
+    /// Compresses and hashes `body` once.
+    pub fn new(body: Vec<u8>, format: Format, modified: DateTime<Utc>, max_age: Duration) -> Self {
+        let digest = Sha256::digest(&body);
+        let hash: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let gzip = gzip(&body);
+        let br = brotli(&body);
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).unwrap_or(HeaderValue::from_static("\"\""))
+        };
+        let secs = modified.timestamp().max(0) as u64;
+        let modified_time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+        Self {
+            etag_identity: etag(""),
+            etag_gzip: etag("-gz"),
+            etag_br: etag("-br"),
+            last_modified: HeaderValue::from_str(&http_date(modified))
+                .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+            modified: modified_time,
+            content_type: HeaderValue::from_static(format.content_type()),
+            cache_control: HeaderValue::from_str(&format!(
+                "public, max-age={}",
+                max_age.as_secs()
+            ))
+            .unwrap_or(HeaderValue::from_static("public, max-age=60")),
+            hash,
+            identity: Bytes::from(body),
+            gzip,
+            br,
+        }
+    }
+
+    /// Bytes held (the cache's weight).
+    pub fn weight(&self) -> u32 {
+        let n = self.identity.len() + self.gzip.len() + self.br.len() + 512;
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn gzip(body: &[u8]) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::new(6),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(body);
+    Bytes::from(enc.finish().unwrap_or_default())
+}
+
+fn brotli(body: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(body.len() / 4);
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 6, 22);
+        let _ = w.write_all(body);
+    }
+    Bytes::from(out)
+}
+
+/// The cache, bounded by bytes.
+#[derive(Debug, Clone)]
+pub struct RenderCache {
+    inner: Cache<CacheKey, Arc<Rendered>>,
+}
+
+impl RenderCache {
+    /// A cache holding at most `max_bytes` of rendered feeds.
+    pub fn new(max_bytes: u64) -> Self {
+        Self {
+            inner: Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|_k: &CacheKey, v: &Arc<Rendered>| v.weight())
+                .support_invalidation_closures()
+                .build(),
+        }
+    }
+
+    /// The cached rendering, if any.
+    pub async fn get(&self, key: &CacheKey) -> Option<Arc<Rendered>> {
+        self.inner.get(key).await
+    }
+
+    /// The cached rendering, or `init`'s (run once however many callers miss
+    /// at the same time).
+    pub async fn get_with(
+        &self,
+        key: CacheKey,
+        init: impl std::future::Future<Output = Arc<Rendered>>,
+    ) -> Arc<Rendered> {
+        self.inner.get_with(key, init).await
+    }
+
+    /// Drops every rendering of the feeds in `slots` (of any epoch).
+    pub fn invalidate_slots(&self, slots: Vec<u32>) {
+        if slots.is_empty() {
+            return;
+        }
+        // Only fails when closures are not enabled, which `new` does.
+        let _ = self
+            .inner
+            .invalidate_entries_if(move |k, _| slots.contains(&k.slot));
+    }
+
+    /// Drops everything.
+    pub fn clear(&self) {
+        self.inner.invalidate_all();
+    }
+
+    /// Bytes held now (approximate; moka updates lazily).
+    pub fn weighted_size(&self) -> u64 {
+        self.inner.weighted_size()
+    }
+}

@@ -1,0 +1,210 @@
+//! `/` (the HTML index) and `/opml`.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+
+use crate::app::AppState;
+use crate::config::spec::{SectionSpec, SiteSpec};
+use crate::model::SectionId;
+use crate::render::Format;
+use crate::store::State as Health;
+
+/// Escapes text for HTML and XML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn feed_url(base: &str, path: &str, format: Format) -> String {
+    format!("{base}/feeds/{path}.{}", format.extension())
+}
+
+/// `GET /`: every site and section tree with its feeds, health and last update.
+pub async fn index(State(state): State<Arc<AppState>>) -> Response {
+    let config = state.config();
+    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    let mut head = String::new();
+    let mut body = String::new();
+    for site in &config.sites {
+        let path = site.id.to_string();
+        let _ = writeln!(
+            head,
+            r#"<link rel="alternate" type="application/atom+xml" title="{}" href="{}">"#,
+            escape(&site.title),
+            escape(&feed_url(&base, &path, Format::Atom))
+        );
+        let _ = writeln!(
+            body,
+            "<section class=\"site\"><h2>{} {}</h2><p class=\"home\"><a href=\"{}\">{}</a></p>",
+            escape(&site.title),
+            feed_links(&base, &path),
+            escape(site.url.as_str()),
+            escape(site.url.as_str())
+        );
+        body.push_str("<ul class=\"tree\">");
+        for section in site.sections.iter().filter(|s| s.parent.is_none()) {
+            section_tree(&state, &base, site, section, &mut head, &mut body);
+        }
+        body.push_str("</ul></section>\n");
+    }
+    let page = format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>portalfeed</title>
+{head}<link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="{base}/opml">
+<style>
+body{{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}}
+h1{{font-size:1.4rem}} h2{{font-size:1.15rem;margin-top:2rem}}
+ul.tree,ul.tree ul{{list-style:none;padding-left:1.2rem}} li{{margin:.3rem 0}}
+.feeds a{{font-size:.8rem;margin-left:.4rem}} .meta{{color:#666;font-size:.85rem}}
+.ok{{color:#176f2c}} .stale{{color:#8a6d00}} .failing{{color:#b00020;font-weight:600}} .pending{{color:#666}}
+.error{{color:#b00020;font-size:.85rem;display:block}}
+</style></head><body>
+<h1>portalfeed</h1>
+<p>Feeds of portals that publish none. <a href="{base}/opml">OPML of every feed</a> · <a href="{base}/healthz">health</a> · <a href="{base}/metrics">metrics</a></p>
+{body}</body></html>
+"#
+    );
+    Html(page).into_response()
+}
+
+fn feed_links(base: &str, path: &str) -> String {
+    let mut s = String::from("<span class=\"feeds\">");
+    for f in Format::ALL {
+        let _ = write!(
+            s,
+            "<a href=\"{}\">{}</a>",
+            escape(&feed_url(base, path, f)),
+            match f {
+                Format::Rss => "RSS",
+                Format::Atom => "Atom",
+                Format::Json => "JSON",
+            }
+        );
+    }
+    s.push_str("</span>");
+    s
+}
+
+fn section_tree(
+    state: &AppState,
+    base: &str,
+    site: &SiteSpec,
+    section: &SectionSpec,
+    head: &mut String,
+    body: &mut String,
+) {
+    let path = format!("{}/{}", site.id, section.id);
+    let _ = writeln!(
+        head,
+        r#"<link rel="alternate" type="application/atom+xml" title="{}: {}" href="{}">"#,
+        escape(&site.title),
+        escape(&section.title),
+        escape(&feed_url(base, &path, Format::Atom))
+    );
+    let _ = write!(body, "<li><strong>{}</strong> {}", escape(&section.title), feed_links(base, &path));
+    if !section.is_group() {
+        let key = (site.id.clone(), section.id.clone());
+        let data = state.store.section(&key).unwrap_or_default();
+        let health = data.health.state(section.settings.interval, Utc::now());
+        let class = health_name(health);
+        let updated = data
+            .changed
+            .map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+        let _ = write!(
+            body,
+            " <span class=\"meta\"><span class=\"{class}\">{class}</span> · {} entries · updated {updated}</span>",
+            data.entries.len()
+        );
+        if let Some(e) = &data.health.last_error {
+            let _ = write!(body, "<span class=\"error\">{}</span>", escape(e));
+        }
+    }
+    let children: Vec<&SectionSpec> = site.children(&section.id).collect();
+    if !children.is_empty() {
+        body.push_str("<ul>");
+        for child in children {
+            section_tree(state, base, site, child, head, body);
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</li>\n");
+}
+
+/// The name of a health state.
+pub fn health_name(s: Health) -> &'static str {
+    match s {
+        Health::Pending => "pending",
+        Health::Ok => "ok",
+        Health::Stale => "stale",
+        Health::Failing => "failing",
+    }
+}
+
+/// `GET /opml`: OPML 2.0 with an outline per site and per section.
+pub async fn opml(State(state): State<Arc<AppState>>) -> Response {
+    let config = state.config();
+    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head><title>portalfeed feeds</title></head>\n<body>\n",
+    );
+    for site in &config.sites {
+        let _ = writeln!(
+            out,
+            "<outline text=\"{t}\" title=\"{t}\" type=\"rss\" xmlUrl=\"{}\" htmlUrl=\"{}\">",
+            escape(&feed_url(&base, site.id.as_str(), Format::Rss)),
+            escape(site.url.as_str()),
+            t = escape(&site.title)
+        );
+        for section in site.sections.iter().filter(|s| s.parent.is_none()) {
+            opml_section(&mut out, &base, site, &section.id, 1);
+        }
+        out.push_str("</outline>\n");
+    }
+    out.push_str("</body>\n</opml>\n");
+    ([(header::CONTENT_TYPE, "text/x-opml; charset=utf-8")], out).into_response()
+}
+
+fn opml_section(out: &mut String, base: &str, site: &SiteSpec, id: &SectionId, depth: usize) {
+    let Some(section) = site.section(id.as_str()) else {
+        return;
+    };
+    let html = section
+        .source
+        .as_ref()
+        .map_or_else(|| site.url.to_string(), |s| s.url.to_string());
+    let _ = write!(
+        out,
+        "{}<outline text=\"{t}\" title=\"{t}\" type=\"rss\" xmlUrl=\"{}\" htmlUrl=\"{}\"",
+        "  ".repeat(depth),
+        escape(&feed_url(base, &format!("{}/{}", site.id, section.id), Format::Rss)),
+        escape(&html),
+        t = escape(&section.title)
+    );
+    let children: Vec<SectionId> = site.children(id).map(|c| c.id.clone()).collect();
+    if children.is_empty() {
+        out.push_str("/>\n");
+    } else {
+        out.push_str(">\n");
+        for c in &children {
+            opml_section(out, base, site, c, depth + 1);
+        }
+        let _ = writeln!(out, "{}</outline>", "  ".repeat(depth));
+    }
+}
