@@ -1,0 +1,65 @@
+//! Shared test helpers: the fixture portal, the demo config pointed at it,
+//! a running service, and an HTTP client.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use portalfeed::app::Service;
+use portalfeed::config::{self, Config};
+use portalfeed::demo::FixturePortal;
+
+/// The demo config for `portal`, with `tweak` applied to its text first
+/// (e.g. replacing `interval = "15m"`), listening on an ephemeral port.
+pub fn demo_config(portal: &FixturePortal, tweak: impl FnOnce(String) -> String) -> Config {
+    let text = portal.demo_config_text().expect("read config/demo.toml");
+    let text = tweak(text);
+    let mut cfg = config::parse(&text, "config/demo.toml").expect("demo config parses");
+    cfg.server.listen = "127.0.0.1:0".parse().expect("addr");
+    cfg.server.public_url = url::Url::parse("http://127.0.0.1:0/").expect("url");
+    cfg.server.data_dir = None;
+    cfg
+}
+
+/// Every scraped section key of `cfg`.
+pub fn scraped_keys(cfg: &Config) -> Vec<portalfeed::catalog::SectionKey> {
+    cfg.sites
+        .iter()
+        .flat_map(|site| {
+            site.sections
+                .iter()
+                .filter(|s| !s.is_group())
+                .map(move |s| (site.id.clone(), s.id.clone()))
+        })
+        .collect()
+}
+
+/// Waits until every scraped section has been attempted at least `n` times.
+pub async fn wait_scraped(service: &Service, n: u64) {
+    let cfg = service.state.config();
+    let keys = scraped_keys(&cfg);
+    for _ in 0..600 {
+        if keys
+            .iter()
+            .all(|k| service.state.store.health(k).scrapes >= n)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("sections were not scraped {n} time(s) within 30 s");
+}
+
+/// A client that does not decompress (so tests see the raw encodings).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+/// Parses feed bytes with the independent parser.
+pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
+    feed_rs::parser::parse(bytes).expect("feed-rs parses the feed")
+}
