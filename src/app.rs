@@ -210,13 +210,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -247,7 +248,8 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
     let text = portal
         .demo_config_text()
         .context("cannot read config/demo.toml")?;
-    let mut config = config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut config =
+        config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
     config.server.listen = listen;
     config.server.public_url = url::Url::parse(&format!("http://{listen}"))?;
     config.server.data_dir = None;
@@ -260,7 +262,12 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
 
 fn print_feeds(service: &Service) {
     let config = service.state.config();
-    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    let base = config
+        .server
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
     println!("portalfeed on {base}/ (index), {base}/opml, {base}/healthz");
     for def in service.state.live().feeds.defs() {
         println!("  {base}/feeds/{}.rss  .atom  .json", def.meta.path);

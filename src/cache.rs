@@ -64,7 +64,8 @@ impl Rendered {
         let gzip = gzip(&body);
         let br = brotli(&body);
         let etag = |suffix: &str| {
-            HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).unwrap_or(HeaderValue::from_static("\"\""))
+            HeaderValue::from_str(&format!("\"{hash}{suffix}\""))
+                .unwrap_or(HeaderValue::from_static("\"\""))
         };
         let secs = modified.timestamp().max(0) as u64;
         let modified_time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
@@ -76,11 +77,8 @@ impl Rendered {
                 .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             modified: modified_time,
             content_type: HeaderValue::from_static(format.content_type()),
-            cache_control: HeaderValue::from_str(&format!(
-                "public, max-age={}",
-                max_age.as_secs()
-            ))
-            .unwrap_or(HeaderValue::from_static("public, max-age=60")),
+            cache_control: HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
+                .unwrap_or(HeaderValue::from_static("public, max-age=60")),
             hash,
             identity: Bytes::from(body),
             gzip,

@@ -32,7 +32,10 @@ pub fn feed(config: &Config, site: &str, section: Option<&str>) -> Option<FeedDe
             format!("Every section of {}", site.title),
             site.url.to_string(),
             site.id.to_string(),
-            site.sections.iter().filter(|s| !s.is_group()).collect::<Vec<_>>(),
+            site.sections
+                .iter()
+                .filter(|s| !s.is_group())
+                .collect::<Vec<_>>(),
         ),
         Some(id) => {
             let sec = site.section(id)?;
@@ -47,7 +50,17 @@ pub fn feed(config: &Config, site: &str, section: Option<&str>) -> Option<FeedDe
             )
         }
     };
-    Some(def_for(config, site, members, FeedText { title, description, home_url, path }))
+    Some(def_for(
+        config,
+        site,
+        members,
+        FeedText {
+            title,
+            description,
+            home_url,
+            path,
+        },
+    ))
 }
 
 struct FeedText {
@@ -57,7 +70,12 @@ struct FeedText {
     path: String,
 }
 
-fn def_for(config: &Config, site: &SiteSpec, members: Vec<&SectionSpec>, text: FeedText) -> FeedDef {
+fn def_for(
+    config: &Config,
+    site: &SiteSpec,
+    members: Vec<&SectionSpec>,
+    text: FeedText,
+) -> FeedDef {
     let interval = members
         .iter()
         .map(|s| s.settings.interval)
@@ -120,11 +138,17 @@ impl FeedIndex {
             ..Self::default()
         };
         for (site, section) in all_feeds(config) {
-            let Some(def) = feed(config, site.as_str(), section.as_ref().map(SectionId::as_str)) else {
+            let Some(def) = feed(
+                config,
+                site.as_str(),
+                section.as_ref().map(SectionId::as_str),
+            ) else {
                 continue;
             };
             let slot = u32::try_from(index.defs.len()).unwrap_or(u32::MAX);
-            index.by_path.insert(def.meta.path.clone().into_boxed_str(), slot);
+            index
+                .by_path
+                .insert(def.meta.path.clone().into_boxed_str(), slot);
             for key in &def.sections {
                 index.by_section.entry(key.clone()).or_default().push(slot);
             }

@@ -210,7 +210,11 @@ async fn scrape_cmd(
         "{target}: {} entries in {:.2}s{}",
         entries.len(),
         started.elapsed().as_secs_f64(),
-        if failed { " (some sections failed)" } else { "" }
+        if failed {
+            " (some sections failed)"
+        } else {
+            ""
+        }
     )?;
     Ok(if failed {
         ExitCode::FAILURE
@@ -219,7 +223,11 @@ async fn scrape_cmd(
     })
 }
 
-fn write_diagnosis(out: &mut impl Write, label: &str, report: &ScrapeReport) -> std::io::Result<()> {
+fn write_diagnosis(
+    out: &mut impl Write,
+    label: &str,
+    report: &ScrapeReport,
+) -> std::io::Result<()> {
     let matched: usize = report.pages.iter().map(|(_, n)| n).sum();
     writeln!(
         out,

@@ -95,7 +95,11 @@ pub struct FixturePortal {
 impl FixturePortal {
     /// Serves `fixtures/portal/` on 127.0.0.1, on an ephemeral port.
     pub async fn start() -> std::io::Result<Self> {
-        Self::start_dir(fixtures_dir(), "127.0.0.1:0".parse().map_err(std::io::Error::other)?).await
+        Self::start_dir(
+            fixtures_dir(),
+            "127.0.0.1:0".parse().map_err(std::io::Error::other)?,
+        )
+        .await
     }
 
     /// Serves `root` on `addr`.

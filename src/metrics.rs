@@ -109,10 +109,9 @@ impl Metrics {
 
     /// Requests counted for `route` with `status`.
     pub fn requests_for(&self, route: Route, status: u16) -> u64 {
-        STATUSES
-            .iter()
-            .position(|&s| s == status)
-            .map_or(0, |i| self.requests[route as usize][i].load(Ordering::Relaxed))
+        STATUSES.iter().position(|&s| s == status).map_or(0, |i| {
+            self.requests[route as usize][i].load(Ordering::Relaxed)
+        })
     }
 
     /// Records one scrape of `key`.
@@ -132,61 +131,130 @@ impl Metrics {
     }
 
     /// Prometheus text exposition; `entries` gives each section's entry count.
-    pub fn render(&self, entries: &[(SectionKey, usize)], fetch: crate::fetch::FetchStats) -> String {
+    pub fn render(
+        &self,
+        entries: &[(SectionKey, usize)],
+        fetch: crate::fetch::FetchStats,
+    ) -> String {
         let mut out = String::with_capacity(4096);
-        let _ = writeln!(out, "# HELP portalfeed_http_requests_total HTTP requests answered, by route and status.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_http_requests_total HTTP requests answered, by route and status."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_http_requests_total counter");
         for (r, name) in ROUTES {
             for (i, status) in STATUSES.iter().enumerate() {
                 let n = self.requests[r as usize][i].load(Ordering::Relaxed);
                 if n > 0 {
-                    let status = if *status == 0 { "other".to_owned() } else { status.to_string() };
-                    let _ = writeln!(out, "portalfeed_http_requests_total{{route=\"{name}\",status=\"{status}\"}} {n}");
+                    let status = if *status == 0 {
+                        "other".to_owned()
+                    } else {
+                        status.to_string()
+                    };
+                    let _ = writeln!(
+                        out,
+                        "portalfeed_http_requests_total{{route=\"{name}\",status=\"{status}\"}} {n}"
+                    );
                 }
             }
         }
         let (hits, misses) = self.cache_counts();
-        let _ = writeln!(out, "# HELP portalfeed_render_cache_hits_total Feed requests answered from the render cache.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_render_cache_hits_total Feed requests answered from the render cache."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_render_cache_hits_total counter");
         let _ = writeln!(out, "portalfeed_render_cache_hits_total {hits}");
-        let _ = writeln!(out, "# HELP portalfeed_render_cache_misses_total Feed renders (cache misses).");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_render_cache_misses_total Feed renders (cache misses)."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_render_cache_misses_total counter");
         let _ = writeln!(out, "portalfeed_render_cache_misses_total {misses}");
 
-        let map = self.scrapes.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let _ = writeln!(out, "# HELP portalfeed_scrapes_total Scrapes attempted, by section.");
+        let map = self
+            .scrapes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_scrapes_total Scrapes attempted, by section."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_scrapes_total counter");
         for ((site, section), s) in &map {
-            let _ = writeln!(out, "portalfeed_scrapes_total{{site=\"{site}\",section=\"{section}\"}} {}", s.scrapes);
+            let _ = writeln!(
+                out,
+                "portalfeed_scrapes_total{{site=\"{site}\",section=\"{section}\"}} {}",
+                s.scrapes
+            );
         }
-        let _ = writeln!(out, "# HELP portalfeed_scrape_failures_total Scrapes that failed, by section.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_scrape_failures_total Scrapes that failed, by section."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_scrape_failures_total counter");
         for ((site, section), s) in &map {
-            let _ = writeln!(out, "portalfeed_scrape_failures_total{{site=\"{site}\",section=\"{section}\"}} {}", s.failures);
+            let _ = writeln!(
+                out,
+                "portalfeed_scrape_failures_total{{site=\"{site}\",section=\"{section}\"}} {}",
+                s.failures
+            );
         }
-        let _ = writeln!(out, "# HELP portalfeed_scrape_duration_seconds Duration of scrapes, by section.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_scrape_duration_seconds Duration of scrapes, by section."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_scrape_duration_seconds histogram");
         for ((site, section), s) in &map {
             let labels = format!("site=\"{site}\",section=\"{section}\"");
             for (i, le) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(out, "portalfeed_scrape_duration_seconds_bucket{{{labels},le=\"{le}\"}} {}", s.buckets[i]);
+                let _ = writeln!(
+                    out,
+                    "portalfeed_scrape_duration_seconds_bucket{{{labels},le=\"{le}\"}} {}",
+                    s.buckets[i]
+                );
             }
-            let _ = writeln!(out, "portalfeed_scrape_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.scrapes);
-            let _ = writeln!(out, "portalfeed_scrape_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
-            let _ = writeln!(out, "portalfeed_scrape_duration_seconds_count{{{labels}}} {}", s.scrapes);
+            let _ = writeln!(
+                out,
+                "portalfeed_scrape_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.scrapes
+            );
+            let _ = writeln!(
+                out,
+                "portalfeed_scrape_duration_seconds_sum{{{labels}}} {}",
+                s.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "portalfeed_scrape_duration_seconds_count{{{labels}}} {}",
+                s.scrapes
+            );
         }
         let _ = writeln!(out, "# HELP portalfeed_entries Entries kept, by section.");
         let _ = writeln!(out, "# TYPE portalfeed_entries gauge");
         for ((site, section), n) in entries {
-            let _ = writeln!(out, "portalfeed_entries{{site=\"{site}\",section=\"{section}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "portalfeed_entries{{site=\"{site}\",section=\"{section}\"}} {n}"
+            );
         }
-        let _ = writeln!(out, "# HELP portalfeed_fetch_requests_total Requests sent to portals.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_fetch_requests_total Requests sent to portals."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_fetch_requests_total counter");
         let _ = writeln!(out, "portalfeed_fetch_requests_total {}", fetch.requests);
-        let _ = writeln!(out, "# HELP portalfeed_fetch_errors_total Requests to portals that failed.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_fetch_errors_total Requests to portals that failed."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_fetch_errors_total counter");
         let _ = writeln!(out, "portalfeed_fetch_errors_total {}", fetch.errors);
-        let _ = writeln!(out, "# HELP portalfeed_fetch_bytes_total Bytes read from portals.");
+        let _ = writeln!(
+            out,
+            "# HELP portalfeed_fetch_bytes_total Bytes read from portals."
+        );
         let _ = writeln!(out, "# TYPE portalfeed_fetch_bytes_total counter");
         let _ = writeln!(out, "portalfeed_fetch_bytes_total {}", fetch.bytes);
         out

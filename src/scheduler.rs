@@ -79,7 +79,11 @@ impl Scheduler {
     /// Makes the running tasks match `config`: new sections start, removed
     /// ones stop, changed ones restart (and scrape at once); untouched ones
     /// keep their schedule. Returns the keys started or restarted, and removed.
-    pub fn apply(&self, state: &Arc<AppState>, config: &Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
+    pub fn apply(
+        &self,
+        state: &Arc<AppState>,
+        config: &Config,
+    ) -> (Vec<SectionKey>, Vec<SectionKey>) {
         let mut wanted: HashMap<SectionKey, (SiteSpec, SectionSpec)> = HashMap::new();
         for site in &config.sites {
             for section in site.sections.iter().filter(|s| !s.is_group()) {
@@ -178,14 +182,22 @@ impl Scheduler {
 /// When a section's first scrape happens: at once if the store has nothing
 /// for it (or its setup changed), else when its interval since the last
 /// success runs out.
-fn first_delay(state: &AppState, key: &SectionKey, section: &SectionSpec, changed: bool) -> Duration {
+fn first_delay(
+    state: &AppState,
+    key: &SectionKey,
+    section: &SectionSpec,
+    changed: bool,
+) -> Duration {
     if changed {
         return Duration::ZERO;
     }
     let health = state.store.health(key);
     match health.last_success {
         Some(t) if health.consecutive_failures == 0 => {
-            let since = Utc::now().signed_duration_since(t).to_std().unwrap_or_default();
+            let since = Utc::now()
+                .signed_duration_since(t)
+                .to_std()
+                .unwrap_or_default();
             section.settings.interval.saturating_sub(since)
         }
         _ => Duration::ZERO,

@@ -168,14 +168,27 @@ pub async fn scrape_section(
 
     let mut seen_ids = HashSet::new();
     for (item, base) in raw_items {
-        let (entry, problems) = build_item(fetcher, site, section, previous, opts, &item, &base, &mut report).await;
+        let (entry, problems) = build_item(
+            fetcher,
+            site,
+            section,
+            previous,
+            opts,
+            &item,
+            &base,
+            &mut report,
+        )
+        .await;
         let link = entry
             .as_ref()
             .map(|e| e.url.clone())
             .or_else(|| item.link.clone());
         report.items.push(ItemReport {
             link,
-            title: entry.as_ref().map(|e| e.title.clone()).or(item.title.clone()),
+            title: entry
+                .as_ref()
+                .map(|e| e.title.clone())
+                .or(item.title.clone()),
             problems,
         });
         if let Some(entry) = entry {

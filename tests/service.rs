@@ -50,7 +50,9 @@ fn set_default(text: &str, key: &str, value: &str) -> String {
             }
             in_defaults = trimmed.starts_with("[defaults]");
         }
-        if in_defaults && trimmed.starts_with(&format!("{key} ")) || in_defaults && trimmed.starts_with(&format!("{key}=")) {
+        if in_defaults && trimmed.starts_with(&format!("{key} "))
+            || in_defaults && trimmed.starts_with(&format!("{key}="))
+        {
             out.push_str(&format!("{key} = {value}\n"));
             done = true;
             continue;
@@ -58,7 +60,10 @@ fn set_default(text: &str, key: &str, value: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    assert!(done, "config/demo.toml has a [defaults] table followed by another table");
+    assert!(
+        done,
+        "config/demo.toml has a [defaults] table followed by another table"
+    );
     out
 }
 
@@ -85,10 +90,12 @@ async fn every_route_answers() {
             assert_eq!(r.headers()[header::CONTENT_TYPE], ctype);
             assert!(r.headers()[header::ETAG].to_str().unwrap().starts_with('"'));
             assert!(r.headers().contains_key(header::LAST_MODIFIED));
-            assert!(r.headers()[header::CACHE_CONTROL]
-                .to_str()
-                .unwrap()
-                .starts_with("public, max-age="));
+            assert!(
+                r.headers()[header::CACHE_CONTROL]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("public, max-age=")
+            );
             assert_eq!(r.headers()[header::VARY], "Accept-Encoding");
             let body = r.bytes().await.expect("body");
             let feed = parse_feed(&body);
@@ -100,7 +107,11 @@ async fn every_route_answers() {
     let local = parse_feed(&get(&http, &format!("{base}/feeds/demo/local.atom")).await);
     assert!(group.entries.len() > local.entries.len());
     for e in &local.entries {
-        assert!(group.entries.iter().any(|g| g.id == e.id), "group has {}", e.id);
+        assert!(
+            group.entries.iter().any(|g| g.id == e.id),
+            "group has {}",
+            e.id
+        );
     }
 
     // Index, OPML, healthz, metrics.
@@ -114,14 +125,7 @@ async fn every_route_answers() {
     let opml = opml.text().await.expect("opml text");
     assert!(opml.contains("<opml version=\"2.0\">"));
     assert!(opml.contains("/feeds/demo/local.rss"));
-    let health: serde_json::Value = http
-        .get(format!("{base}/healthz"))
-        .send()
-        .await
-        .expect("healthz")
-        .json()
-        .await
-        .expect("json");
+    let health = common::get_json(&http, &format!("{base}/healthz")).await;
     let sections = health["sections"].as_array().expect("sections");
     assert!(sections.iter().all(|s| s["state"] == "ok"), "{health}");
     let metrics = http
@@ -137,7 +141,11 @@ async fn every_route_answers() {
     assert!(metrics.contains("portalfeed_render_cache_hits_total"));
 
     // 404 and 400 with one-line bodies.
-    for bad in ["/feeds/demo/nope.rss", "/feeds/nope.rss", "/feeds/demo/local.xml"] {
+    for bad in [
+        "/feeds/demo/nope.rss",
+        "/feeds/nope.rss",
+        "/feeds/demo/local.xml",
+    ] {
         let r = http.get(format!("{base}{bad}")).send().await.expect("404");
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{bad}");
         let body = r.text().await.expect("body");
@@ -288,21 +296,46 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
         std::fs::read_to_string(root.join(LOCAL_LIST.trim_start_matches('/'))).expect("list page");
     let new_article = "/shishixinwen/hotnews/bendixinwen3/203001/t20300102_999999.html";
     let article = std::fs::read_to_string(
-        root.join(before[0].url.split_once("://").unwrap().1.split_once('/').unwrap().1),
+        root.join(
+            before[0]
+                .url
+                .split_once("://")
+                .unwrap()
+                .1
+                .split_once('/')
+                .unwrap()
+                .1,
+        ),
     )
     .expect("an article page to copy");
-    portal.set_page(LOCAL_LIST, changed_list(&original, new_article, "A brand new entry"));
+    portal.set_page(
+        LOCAL_LIST,
+        changed_list(&original, new_article, "A brand new entry"),
+    );
     portal.set_page(
         new_article,
-        article.replacen("<h1>", "<h1>A brand new entry<!-- ", 1).replacen("</h1>", " --></h1>", 1),
+        article
+            .replacen("<h1>", "<h1>A brand new entry<!-- ", 1)
+            .replacen("</h1>", " --></h1>", 1),
     );
     // Change one known article's text too.
     let changed = &before[1];
-    let changed_path = changed.url.split_once("://").unwrap().1.split_once('/').unwrap().1;
+    let changed_path = changed
+        .url
+        .split_once("://")
+        .unwrap()
+        .1
+        .split_once('/')
+        .unwrap()
+        .1;
     let changed_html = std::fs::read_to_string(root.join(changed_path)).expect("article");
     portal.set_page(
         &format!("/{changed_path}"),
-        changed_html.replacen("<div class=\"TRS_Editor\">", "<div class=\"TRS_Editor\"><p>Correction added later.</p>", 1),
+        changed_html.replacen(
+            "<div class=\"TRS_Editor\">",
+            "<div class=\"TRS_Editor\"><p>Correction added later.</p>",
+            1,
+        ),
     );
 
     let report = state
@@ -314,11 +347,22 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     assert_eq!(report.new, 1, "{report:?}");
 
     let after = state.store.section(&local).expect("local").entries;
-    assert_eq!(after.len(), before.len() + 1, "dropped entry kept, new one added");
-    assert_eq!(after[0].title, "A brand new entry", "new entry on top (newest date)");
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "dropped entry kept, new one added"
+    );
+    assert_eq!(
+        after[0].title, "A brand new entry",
+        "new entry on top (newest date)"
+    );
     for old in &before {
         let now = after.iter().find(|e| e.id == old.id).expect("kept");
-        assert_eq!(now.first_seen, old.first_seen, "first-seen stable for {}", old.id);
+        assert_eq!(
+            now.first_seen, old.first_seen,
+            "first-seen stable for {}",
+            old.id
+        );
     }
     // The changed article was not refetched (its list title did not change),
     // so its content is unchanged: articles are fetched once per entry.
@@ -327,7 +371,13 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
 
     // The feed shows the new entry.
     let http = client();
-    let feed = parse_feed(&get(&http, &format!("{}/feeds/demo/local.atom", service.base_url())).await);
+    let feed = parse_feed(
+        &get(
+            &http,
+            &format!("{}/feeds/demo/local.atom", service.base_url()),
+        )
+        .await,
+    );
     assert_eq!(
         feed.entries[0].title.as_ref().map(|t| t.content.as_str()),
         Some("A brand new entry")
@@ -343,9 +393,17 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     let local = key("local");
     let before = state.store.section(&local).expect("local").entries;
     let target = &before[0];
-    let path = target.url.split_once("://").unwrap().1.split_once('/').unwrap().1;
+    let path = target
+        .url
+        .split_once("://")
+        .unwrap()
+        .1
+        .split_once('/')
+        .unwrap()
+        .1;
     let root = portalfeed::demo::fixtures_dir();
-    let list = std::fs::read_to_string(root.join(LOCAL_LIST.trim_start_matches('/'))).expect("list");
+    let list =
+        std::fs::read_to_string(root.join(LOCAL_LIST.trim_start_matches('/'))).expect("list");
     let article = std::fs::read_to_string(root.join(path)).expect("article");
     let file = path.rsplit('/').next().unwrap();
     // Retitle the entry on the list and in its article.
@@ -353,17 +411,30 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     portal.set_page(LOCAL_LIST, list);
     portal.set_page(
         &format!("/{path}"),
-        article.replacen("<div class=\"TRS_Editor\">", "<div class=\"TRS_Editor\"><p>Updated text.</p>", 1),
+        article.replacen(
+            "<div class=\"TRS_Editor\">",
+            "<div class=\"TRS_Editor\"><p>Updated text.</p>",
+            1,
+        ),
     );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let report = state.scheduler.scrape_now(&state, &local).await.expect("runs");
+    let report = state
+        .scheduler
+        .scrape_now(&state, &local)
+        .await
+        .expect("runs");
     assert_eq!(report.error, None);
     assert!(report.updated >= 1, "{report:?}");
     let after = state.store.section(&local).expect("local").entries;
     let now = after.iter().find(|e| e.id == target.id).expect("kept");
     assert!(now.updated > target.updated);
     assert_eq!(now.first_seen, target.first_seen);
-    assert!(now.content_html.as_deref().unwrap_or("").contains("Updated text."));
+    assert!(
+        now.content_html
+            .as_deref()
+            .unwrap_or("")
+            .contains("Updated text.")
+    );
     service.shutdown().await.expect("shutdown");
 }
 
@@ -391,25 +462,41 @@ async fn faults_keep_the_last_good_feed() {
     let health_url = format!("{}/healthz", service.base_url());
 
     let cases: Vec<(&str, Box<dyn Fn(&FixturePortal)>)> = vec![
-        ("500", Box::new(|p: &FixturePortal| p.set_fault(Some(Fault::Status(500))))),
-        ("timeout", Box::new(|p: &FixturePortal| p.set_fault(Some(Fault::Delay(Duration::from_secs(3)))))),
-        ("selector matched nothing", Box::new(|p: &FixturePortal| {
-            p.set_page(LOCAL_LIST, "<html><body><p>We moved things around.</p></body></html>")
-        })),
+        (
+            "500",
+            Box::new(|p: &FixturePortal| p.set_fault(Some(Fault::Status(500)))),
+        ),
+        (
+            "timeout",
+            Box::new(|p: &FixturePortal| p.set_fault(Some(Fault::Delay(Duration::from_secs(3))))),
+        ),
+        (
+            "selector matched nothing",
+            Box::new(|p: &FixturePortal| {
+                p.set_page(
+                    LOCAL_LIST,
+                    "<html><body><p>We moved things around.</p></body></html>",
+                )
+            }),
+        ),
     ];
     for (what, break_it) in cases {
         break_it(&portal);
-        let report = state.scheduler.scrape_now(&state, &local).await.expect("runs");
-        let error = report.error.clone().unwrap_or_else(|| panic!("{what}: scrape should fail"));
-        assert_eq!(get(&http, &url).await, good, "{what}: the last good feed is served unchanged");
-        let health: serde_json::Value = http
-            .get(&health_url)
-            .send()
+        let report = state
+            .scheduler
+            .scrape_now(&state, &local)
             .await
-            .expect("healthz")
-            .json()
-            .await
-            .expect("json");
+            .expect("runs");
+        let error = report
+            .error
+            .clone()
+            .unwrap_or_else(|| panic!("{what}: scrape should fail"));
+        assert_eq!(
+            get(&http, &url).await,
+            good,
+            "{what}: the last good feed is served unchanged"
+        );
+        let health: serde_json::Value = common::get_json(&http, &health_url).await;
         let s = health["sections"]
             .as_array()
             .expect("sections")
@@ -421,19 +508,24 @@ async fn faults_keep_the_last_good_feed() {
         assert_eq!(s["last_error"].as_str(), Some(error.as_str()), "{what}");
         match what {
             "500" => assert!(error.contains("500"), "{error}"),
-            "timeout" => assert!(error.to_lowercase().contains("timed out") || error.to_lowercase().contains("timeout"), "{error}"),
+            "timeout" => assert!(
+                error.to_lowercase().contains("timed out")
+                    || error.to_lowercase().contains("timeout"),
+                "{error}"
+            ),
             _ => assert!(error.contains("selector matched nothing"), "{error}"),
         }
         portal.set_fault(None);
         portal.clear_page(LOCAL_LIST);
     }
     // Healed: the next scrape succeeds and the section is ok again.
-    let report = state.scheduler.scrape_now(&state, &local).await.expect("runs");
+    let report = state
+        .scheduler
+        .scrape_now(&state, &local)
+        .await
+        .expect("runs");
     assert_eq!(report.error, None);
-    assert_eq!(
-        state.store.health(&local).consecutive_failures,
-        0
-    );
+    assert_eq!(state.store.health(&local).consecutive_failures, 0);
     service.shutdown().await.expect("shutdown");
 }
 
@@ -444,15 +536,31 @@ async fn conditional_requests_to_the_portal() {
     let state = service.state.clone();
     let local = key("local");
     portal.clear_requests();
-    let report = state.scheduler.scrape_now(&state, &local).await.expect("runs");
+    let report = state
+        .scheduler
+        .scrape_now(&state, &local)
+        .await
+        .expect("runs");
     assert_eq!(report.outcome, "not_modified", "{report:?}");
     let requests = portal.requests();
-    let list: Vec<_> = requests.iter().filter(|r| r.path.ends_with("bendixinwen3/") || r.path.ends_with("bendixinwen3/index.html")).collect();
+    let list: Vec<_> = requests
+        .iter()
+        .filter(|r| {
+            r.path.ends_with("bendixinwen3/") || r.path.ends_with("bendixinwen3/index.html")
+        })
+        .collect();
     assert_eq!(list.len(), 1, "{requests:?}");
     assert!(list[0].if_none_match.is_some(), "conditional request sent");
     assert_eq!(list[0].status, 304);
     // Nothing else was fetched: a 304 skips extraction and articles.
-    assert_eq!(requests.iter().filter(|r| !r.path.ends_with("robots.txt")).count(), 1, "{requests:?}");
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| !r.path.ends_with("robots.txt"))
+            .count(),
+        1,
+        "{requests:?}"
+    );
     service.shutdown().await.expect("shutdown");
 }
 
@@ -460,7 +568,11 @@ async fn conditional_requests_to_the_portal() {
 async fn politeness_one_request_at_a_time_with_min_delay() {
     let portal = FixturePortal::start().await.expect("portal");
     let cfg = demo_config(&portal, |t| {
-        set_default(&set_default(&t, "interval", "\"1h\""), "min_delay", "\"150ms\"")
+        set_default(
+            &set_default(&t, "interval", "\"1h\""),
+            "min_delay",
+            "\"150ms\"",
+        )
     });
     let service = Service::start(cfg, None).await.expect("service");
     wait_scraped(&service, 1).await;
@@ -469,7 +581,12 @@ async fn politeness_one_request_at_a_time_with_min_delay() {
     assert!(requests.len() > 10, "the whole portal was scraped");
     for pair in requests.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        assert!(b.started >= a.finished, "two requests in flight at once: {} and {}", a.path, b.path);
+        assert!(
+            b.started >= a.finished,
+            "two requests in flight at once: {} and {}",
+            a.path,
+            b.path
+        );
         let gap = b.started.duration_since(a.finished);
         assert!(
             gap >= Duration::from_millis(140),
@@ -490,10 +607,20 @@ async fn robots_disallow_is_obeyed() {
     let error = recommendation.last_error.expect("disallowed section fails");
     assert!(error.to_lowercase().contains("robots"), "{error}");
     assert!(
-        portal.requests().iter().all(|r| !r.path.starts_with("/tebielanmu/")),
+        portal
+            .requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/tebielanmu/")),
         "no request under a disallowed path"
     );
-    assert_eq!(service.state.store.health(&key("local")).consecutive_failures, 0);
+    assert_eq!(
+        service
+            .state
+            .store
+            .health(&key("local"))
+            .consecutive_failures,
+        0
+    );
     service.shutdown().await.expect("shutdown");
 }
 
@@ -508,8 +635,14 @@ async fn restart_serves_every_feed_from_the_snapshot() {
     let http = client();
     let mut before = Vec::new();
     for path in ["demo/local", "demo/hot-news", "demo"] {
-        let feed = parse_feed(&get(&http, &format!("{}/feeds/{path}.json", service.base_url())).await);
-        before.push(feed.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>());
+        let feed =
+            parse_feed(&get(&http, &format!("{}/feeds/{path}.json", service.base_url())).await);
+        before.push(
+            feed.entries
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>(),
+        );
     }
     service.shutdown().await.expect("shutdown");
 
@@ -517,7 +650,8 @@ async fn restart_serves_every_feed_from_the_snapshot() {
     portal.set_fault(Some(Fault::Status(503)));
     let service = Service::start(cfg, None).await.expect("restart");
     for (i, path) in ["demo/local", "demo/hot-news", "demo"].iter().enumerate() {
-        let feed = parse_feed(&get(&http, &format!("{}/feeds/{path}.json", service.base_url())).await);
+        let feed =
+            parse_feed(&get(&http, &format!("{}/feeds/{path}.json", service.base_url())).await);
         let ids: Vec<_> = feed.entries.iter().map(|e| e.id.clone()).collect();
         assert_eq!(ids, before[i], "{path} after restart");
     }

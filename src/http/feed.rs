@@ -50,16 +50,25 @@ async fn answer(
     headers: &HeaderMap,
 ) -> Response<Body> {
     if method != Method::GET && method != Method::HEAD {
-        let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are allowed on feeds\n");
+        let mut r = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are allowed on feeds\n",
+        );
         r.headers_mut().insert(header::ALLOW, ALLOW.clone());
         return r;
     }
     let Some((feed_path, format)) = parse_path(path) else {
-        return text(StatusCode::NOT_FOUND, "no such feed: feeds end in .rss, .atom or .json\n");
+        return text(
+            StatusCode::NOT_FOUND,
+            "no such feed: feeds end in .rss, .atom or .json\n",
+        );
     };
     let live = state.live();
     let Some(slot) = live.feeds.lookup(feed_path) else {
-        return text(StatusCode::NOT_FOUND, "no such feed: unknown site or section\n");
+        return text(
+            StatusCode::NOT_FOUND,
+            "no such feed: unknown site or section\n",
+        );
     };
     let Some(def) = live.feeds.def(slot) else {
         return text(StatusCode::NOT_FOUND, "no such feed\n");
@@ -88,7 +97,11 @@ async fn answer(
                 .cache
                 .get_with(key, async move {
                     metrics_state.metrics.cache_miss();
-                    let n = if limit == 0 { def.max_items } else { limit as usize };
+                    let n = if limit == 0 {
+                        def.max_items
+                    } else {
+                        limit as usize
+                    };
                     let job = tokio::task::spawn_blocking(move || {
                         let (entries, changed) = store.feed_entries(&def.sections, n);
                         let mut meta = def.meta.clone();
@@ -135,11 +148,13 @@ fn parse_limit(query: Option<&str>, max: usize) -> Result<u32, &'static str> {
     let mut limit = 0;
     for pair in query.split('&') {
         if let Some(v) = pair.strip_prefix("limit=") {
-            let n: usize = v
-                .parse()
-                .map_err(|_| "bad limit: ?limit takes a whole number from 1 to the feed's max_items\n")?;
+            let n: usize = v.parse().map_err(
+                |_| "bad limit: ?limit takes a whole number from 1 to the feed's max_items\n",
+            )?;
             if n == 0 || n > max {
-                return Err("bad limit: ?limit takes a whole number from 1 to the feed's max_items\n");
+                return Err(
+                    "bad limit: ?limit takes a whole number from 1 to the feed's max_items\n",
+                );
             }
             limit = u32::try_from(n).unwrap_or(u32::MAX);
         }
@@ -273,7 +288,10 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(parse_path("/feeds/demo/local.atom"), Some(("demo/local", Format::Atom)));
+        assert_eq!(
+            parse_path("/feeds/demo/local.atom"),
+            Some(("demo/local", Format::Atom))
+        );
         assert_eq!(parse_path("/feeds/demo.rss"), Some(("demo", Format::Rss)));
         assert_eq!(parse_path("/feeds/demo.xml"), None);
         assert_eq!(parse_path("/feeds/demo"), None);

@@ -113,15 +113,11 @@ async fn dispatch(
     req: hyper::Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path();
-    if path.starts_with("/feeds/") && (req.method() == Method::GET || req.method() == Method::HEAD) {
-        return Ok(feed::serve_feed(
-            &state,
-            req.method(),
-            path,
-            req.uri().query(),
-            req.headers(),
-        )
-        .await);
+    if path.starts_with("/feeds/") && (req.method() == Method::GET || req.method() == Method::HEAD)
+    {
+        return Ok(
+            feed::serve_feed(&state, req.method(), path, req.uri().query(), req.headers()).await,
+        );
     }
     let route = route_of(path);
     let response = router.oneshot(req.map(Body::new)).await?;

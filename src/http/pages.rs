@@ -37,7 +37,12 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
-    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    let base = config
+        .server
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
     let mut head = String::new();
     let mut body = String::new();
     for site in &config.sites {
@@ -118,15 +123,21 @@ fn section_tree(
         escape(&section.title),
         escape(&feed_url(base, &path, Format::Atom))
     );
-    let _ = write!(body, "<li><strong>{}</strong> {}", escape(&section.title), feed_links(base, &path));
+    let _ = write!(
+        body,
+        "<li><strong>{}</strong> {}",
+        escape(&section.title),
+        feed_links(base, &path)
+    );
     if !section.is_group() {
         let key = (site.id.clone(), section.id.clone());
         let data = state.store.section(&key).unwrap_or_default();
         let health = data.health.state(section.settings.interval, Utc::now());
         let class = health_name(health);
-        let updated = data
-            .changed
-            .map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+        let updated = data.changed.map_or_else(
+            || "never".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        );
         let _ = write!(
             body,
             " <span class=\"meta\"><span class=\"{class}\">{class}</span> · {} entries · updated {updated}</span>",
@@ -160,7 +171,12 @@ pub fn health_name(s: Health) -> &'static str {
 /// `GET /opml`: OPML 2.0 with an outline per site and per section.
 pub async fn opml(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
-    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    let base = config
+        .server
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head><title>portalfeed feeds</title></head>\n<body>\n",
     );
@@ -193,7 +209,11 @@ fn opml_section(out: &mut String, base: &str, site: &SiteSpec, id: &SectionId, d
         out,
         "{}<outline text=\"{t}\" title=\"{t}\" type=\"rss\" xmlUrl=\"{}\" htmlUrl=\"{}\"",
         "  ".repeat(depth),
-        escape(&feed_url(base, &format!("{}/{}", site.id, section.id), Format::Rss)),
+        escape(&feed_url(
+            base,
+            &format!("{}/{}", site.id, section.id),
+            Format::Rss
+        )),
         escape(&html),
         t = escape(&section.title)
     );

@@ -97,7 +97,10 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     }
     let text = state.metrics.render(&entries, state.fetcher.stats());
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         text,
     )
         .into_response()

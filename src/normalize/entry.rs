@@ -56,7 +56,10 @@ pub fn build(input: &Input<'_>) -> (Entry, Vec<FieldProblem>) {
     let title = match article_title.or(list_title) {
         Some(t) => t,
         None => {
-            problem("title", "selector matched nothing; the link is used".to_owned());
+            problem(
+                "title",
+                "selector matched nothing; the link is used".to_owned(),
+            );
             input.url.to_string()
         }
     };
@@ -64,18 +67,30 @@ pub fn build(input: &Input<'_>) -> (Entry, Vec<FieldProblem>) {
     let parse = |text: &str, formats: &[String]| {
         super::parse_date(text, input.site.timezone, formats, input.now)
     };
-    let article_date = article.and_then(|a| a.date.as_deref()).map(|d| (d, parse(d, article_formats)));
-    let list_date = input.item.date.as_deref().map(|d| (d, parse(d, list_formats)));
+    let article_date = article
+        .and_then(|a| a.date.as_deref())
+        .map(|d| (d, parse(d, article_formats)));
+    let list_date = input
+        .item
+        .date
+        .as_deref()
+        .map(|d| (d, parse(d, list_formats)));
     for (field, date) in [("article.date", &article_date), ("date", &list_date)] {
         if let Some((text, None)) = date {
-            problem(field, format!("no date understood in `{}`", super::fold_whitespace(text)));
+            problem(
+                field,
+                format!("no date understood in `{}`", super::fold_whitespace(text)),
+            );
         }
     }
     let published = article_date
         .and_then(|(_, d)| d)
         .or(list_date.and_then(|(_, d)| d));
     if published.is_none() && article_date.is_none() && list_date.is_none() {
-        problem("date", "no date on the list or the article; the first-seen time is used".to_owned());
+        problem(
+            "date",
+            "no date on the list or the article; the first-seen time is used".to_owned(),
+        );
     }
 
     let content_html = match (input.article, article.map(|a| a.content_html.as_deref())) {

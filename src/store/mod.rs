@@ -63,8 +63,8 @@ impl Health {
         match self.last_success {
             None => State::Pending,
             Some(t) => {
-                let stale_after = chrono::Duration::from_std(interval * 3)
-                    .unwrap_or(chrono::Duration::MAX);
+                let stale_after =
+                    chrono::Duration::from_std(interval * 3).unwrap_or(chrono::Duration::MAX);
                 if now.signed_duration_since(t) > stale_after {
                     State::Stale
                 } else {
@@ -278,7 +278,13 @@ impl Store {
     }
 
     /// Records a failed scrape; the entries stay as they were.
-    pub fn record_failure(&self, key: &SectionKey, error: String, now: DateTime<Utc>, duration_ms: u64) {
+    pub fn record_failure(
+        &self,
+        key: &SectionKey,
+        error: String,
+        now: DateTime<Utc>,
+        duration_ms: u64,
+    ) {
         let mut sections = self.write();
         let h = &mut sections.entry(key.clone()).or_default().health;
         h.last_attempt = Some(now);
@@ -302,7 +308,11 @@ impl Store {
 
     /// The entries of `keys` merged (deduplicated by id), newest first, and
     /// the time they last changed.
-    pub fn feed_entries(&self, keys: &[SectionKey], max_items: usize) -> (Vec<Entry>, Option<DateTime<Utc>>) {
+    pub fn feed_entries(
+        &self,
+        keys: &[SectionKey],
+        max_items: usize,
+    ) -> (Vec<Entry>, Option<DateTime<Utc>>) {
         let sections = self.read();
         let mut all = Vec::new();
         let mut changed = None;

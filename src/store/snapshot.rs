@@ -125,7 +125,10 @@ pub(crate) fn load(dir: &Path) -> Result<Option<HashMap<SectionKey, SectionData>
 }
 
 /// Writes the snapshot to `dir` atomically.
-pub(crate) fn save(dir: &Path, sections: &HashMap<SectionKey, SectionData>) -> Result<(), SnapshotError> {
+pub(crate) fn save(
+    dir: &Path,
+    sections: &HashMap<SectionKey, SectionData>,
+) -> Result<(), SnapshotError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SnapshotError::Io { path, source }
@@ -133,7 +136,11 @@ pub(crate) fn save(dir: &Path, sections: &HashMap<SectionKey, SectionData>) -> R
     fs::create_dir_all(dir).map_err(io(dir))?;
     let mut list: Vec<SectionOut<'_>> = sections
         .iter()
-        .map(|((site, section), data)| SectionOut { site, section, data })
+        .map(|((site, section), data)| SectionOut {
+            site,
+            section,
+            data,
+        })
         .collect();
     list.sort_by(|a, b| (a.site, a.section).cmp(&(b.site, b.section)));
     let snap = SnapshotOut {

@@ -63,3 +63,16 @@ pub fn client() -> reqwest::Client {
 pub fn parse_feed(bytes: &[u8]) -> feed_rs::model::Feed {
     feed_rs::parser::parse(bytes).expect("feed-rs parses the feed")
 }
+
+/// GETs `url` and parses the body as JSON (any status).
+pub async fn get_json(http: &reqwest::Client, url: &str) -> serde_json::Value {
+    let bytes = http
+        .get(url)
+        .send()
+        .await
+        .expect("request")
+        .bytes()
+        .await
+        .expect("body");
+    serde_json::from_slice(&bytes).expect("JSON body")
+}
