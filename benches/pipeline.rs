@@ -1,1 +1,140 @@
-fn main() {}
+//! Benchmarks of the hot and warm paths: rendering a feed, compressing it
+//! once, and answering a cached feed request through the router.
+//! Run: `cargo bench --bench pipeline`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use portalfeed::app::AppState;
+use portalfeed::config;
+use portalfeed::model::{Entry, EntryId};
+use portalfeed::render::{self, FeedMeta, Format};
+use portalfeed::store::Store;
+use tower::ServiceExt;
+
+fn entries(n: usize) -> Vec<Entry> {
+    let paragraph = "<p>The municipal government opened the new Xiangjiang bridge to traffic on Monday morning, \
+        cutting the trip between the two districts to twelve minutes. <a href=\"http://portal.example/a.html\">More</a> \
+        <img src=\"http://portal.example/img/bridge.jpg\" alt=\"bridge\"></p>";
+    (0..n)
+        .map(|i| {
+            let t = Utc
+                .with_ymd_and_hms(2019, 5, 13, 6, 1, 5)
+                .single()
+                .expect("date")
+                + chrono::Duration::hours(i as i64);
+            let url = format!("http://portal.example/news/201905/t20190513_{i}.html");
+            Entry {
+                id: EntryId(url.clone()),
+                url,
+                title: format!("Entry number {i}: the city opens a new bridge over the river"),
+                summary: Some(
+                    "The municipal government opened the new bridge to traffic.".to_owned(),
+                ),
+                content_html: Some(paragraph.repeat(8)),
+                author: Some("衡阳新闻网".to_owned()),
+                published: Some(t.fixed_offset()),
+                first_seen: t,
+                updated: t,
+                categories: vec!["Local".to_owned()],
+                image: Some("http://portal.example/img/bridge.jpg".to_owned()),
+            }
+        })
+        .collect()
+}
+
+fn meta() -> FeedMeta {
+    FeedMeta {
+        title: "Demo: Local".to_owned(),
+        description: "Local news".to_owned(),
+        path: "demo/local".to_owned(),
+        home_url: "http://portal.example/news/".to_owned(),
+        public_url: url::Url::parse("http://127.0.0.1:8080/").expect("url"),
+        language: Some("en".to_owned()),
+        ttl_minutes: 15,
+        author: "Demo".to_owned(),
+        fallback_updated: Utc::now(),
+    }
+}
+
+fn bench_render(c: &mut Criterion) {
+    let entries = entries(50);
+    let meta = meta();
+    let mut g = c.benchmark_group("render_50_entries");
+    for f in Format::ALL {
+        g.bench_function(f.extension(), |b| {
+            b.iter(|| render::render(black_box(f), black_box(&meta), black_box(&entries)))
+        });
+    }
+    g.finish();
+    let body = render::render(Format::Rss, &meta, &entries);
+    c.bench_function("cache_entry_hash_gzip_br_50_entries", |b| {
+        b.iter(|| {
+            portalfeed::cache::Rendered::new(
+                black_box(body.clone()),
+                Format::Rss,
+                Utc::now(),
+                std::time::Duration::from_secs(60),
+            )
+        })
+    });
+}
+
+fn bench_serve(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let text = std::fs::read_to_string(portalfeed::demo::demo_config_path()).expect("demo config");
+    let text = portalfeed::demo::rebase_config(&text, "http://127.0.0.1:9");
+    let cfg = config::parse(&text, "config/demo.toml").expect("demo config parses");
+    let store = Store::new(None);
+    let key = (
+        portalfeed::model::SiteId::new("demo").expect("id"),
+        portalfeed::model::SectionId::new("local").expect("id"),
+    );
+    store.merge(&key, entries(50), Default::default(), 50, Utc::now(), 1);
+    let state = rt.block_on(async { AppState::new(cfg, store, None).expect("state") });
+    let router = portalfeed::http::router(Arc::clone(&state));
+    let request = |enc: &'static str, inm: Option<String>| {
+        let mut b = Request::get("/feeds/demo/local.rss").header(header::ACCEPT_ENCODING, enc);
+        if let Some(tag) = inm {
+            b = b.header(header::IF_NONE_MATCH, tag);
+        }
+        b.body(Body::empty()).expect("request")
+    };
+    let etag = rt.block_on(async {
+        let r = router
+            .clone()
+            .oneshot(request("identity", None))
+            .await
+            .expect("answer");
+        r.headers()[header::ETAG].to_str().expect("etag").to_owned()
+    });
+    let mut g = c.benchmark_group("serve_cached_feed");
+    g.bench_function("200_identity", |b| {
+        b.to_async(&rt)
+            .iter(|| async { router.clone().oneshot(request("identity", None)).await })
+    });
+    g.bench_function("200_gzip", |b| {
+        b.to_async(&rt)
+            .iter(|| async { router.clone().oneshot(request("gzip", None)).await })
+    });
+    g.bench_function("304", |b| {
+        b.to_async(&rt).iter(|| async {
+            router
+                .clone()
+                .oneshot(request("identity", Some(etag.clone())))
+                .await
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_render, bench_serve);
+criterion_main!(benches);
