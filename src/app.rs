@@ -19,7 +19,7 @@ use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
 use crate::scheduler::Scheduler;
 use crate::store::Store;
-use crate::{demo, http};
+use crate::{demo, http, reload};
 
 /// Bytes of rendered feeds the cache may hold.
 const CACHE_BYTES: u64 = 256 * 1024 * 1024;
@@ -132,6 +132,7 @@ pub struct Service {
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
     snapshots: JoinHandle<()>,
+    watcher: Option<JoinHandle<()>>,
 }
 
 impl Service {
@@ -157,6 +158,10 @@ impl Service {
         let (stop, stopped) = watch::channel(false);
         let snapshots = tokio::spawn(snapshot_writer(state.clone(), stopped.clone()));
         let server = tokio::spawn(http::serve(listener, state.clone(), stopped));
+        let watcher = state
+            .config_path
+            .clone()
+            .map(|path| reload::spawn_watcher(state.clone(), path));
         tracing::info!(%addr, "listening");
         Ok(Self {
             state,
@@ -164,6 +169,7 @@ impl Service {
             stop,
             server,
             snapshots,
+            watcher,
         })
     }
 
@@ -176,6 +182,9 @@ impl Service {
     /// and writes the snapshot.
     pub async fn shutdown(self) -> Result<()> {
         let _ = self.stop.send(true);
+        if let Some(w) = &self.watcher {
+            w.abort();
+        }
         self.state.scheduler.stop_all();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
         let _ = self.snapshots.await;

@@ -18,6 +18,7 @@ pub mod http;
 pub mod metrics;
 pub mod model;
 pub mod normalize;
+pub mod reload;
 pub mod render;
 pub mod scheduler;
 pub mod scrape;
