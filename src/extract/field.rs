@@ -1,7 +1,7 @@
 //! One field selector applied to a page or an item: find the first match,
 //! take its text or an attribute, then keep what the regex keeps.
 
-use scraper::{ElementRef, Html, Node};
+use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::config::spec::{CssSelector, FieldSelector};
 
@@ -29,9 +29,28 @@ pub(crate) fn first_in<'a>(scope: ElementRef<'a>, css: &CssSelector) -> Option<E
     scope.select(sel).next()
 }
 
+/// Every element matching `selector` in the document, in document order.
+///
+/// Walks the tree from its root rather than `Html::select`, which scans the
+/// node arena: that scan still finds the descendants of detached (removed)
+/// nodes, and its order is creation order, not always document order.
+pub(crate) fn select_doc<'a, 'b>(
+    doc: &'a Html,
+    selector: &'b Selector,
+) -> impl Iterator<Item = ElementRef<'a>> + use<'a, 'b> {
+    doc.tree
+        .root()
+        .children()
+        .filter_map(ElementRef::wrap)
+        .flat_map(move |top| {
+            let this = selector.matches(&top).then_some(top);
+            this.into_iter().chain(top.select(selector))
+        })
+}
+
 /// The first element matching `css` in the whole document.
 pub(crate) fn first_in_doc<'a>(doc: &'a Html, css: &CssSelector) -> Option<ElementRef<'a>> {
-    doc.select(&css.selector).next()
+    select_doc(doc, &css.selector).next()
 }
 
 /// The value of `field` on the first match inside `scope`.

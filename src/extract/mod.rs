@@ -71,8 +71,7 @@ pub struct RawArticle {
 /// element itself.
 pub fn list_page(html: &str, list: &ListSpec, next_page: Option<&FieldSelector>) -> ListPage {
     let doc = Html::parse_document(html);
-    let items = doc
-        .select(&list.item.selector)
+    let items = field::select_doc(&doc, &list.item.selector)
         .map(|item| RawItem {
             title: field::value_in(item, &list.title, Fallback::Text),
             link: field::value_in(item, &list.link, Fallback::Href),
@@ -124,7 +123,9 @@ pub fn article_page(html: &str, article: &ArticleSpec) -> RawArticle {
 /// Detaches every element matching one of `remove` from the tree.
 fn remove_all(doc: &mut Html, remove: &[CssSelector]) {
     for css in remove {
-        let ids: Vec<_> = doc.select(&css.selector).map(|el| el.id()).collect();
+        let ids: Vec<_> = field::select_doc(doc, &css.selector)
+            .map(|el| el.id())
+            .collect();
         for id in ids {
             if let Some(mut node) = doc.tree.get_mut(id) {
                 node.detach();
@@ -135,7 +136,7 @@ fn remove_all(doc: &mut Html, remove: &[CssSelector]) {
 
 /// The `href` of the first `<base>` element, trimmed, if not empty.
 fn base_href(doc: &Html) -> Option<String> {
-    doc.select(&BASE)
+    field::select_doc(doc, &BASE)
         .find_map(|el| el.value().attr("href"))
         .map(str::trim)
         .filter(|h| !h.is_empty())

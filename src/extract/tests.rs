@@ -309,3 +309,30 @@ fn broken_html_does_not_panic() {
         Some("<p>open <b>bold <i>italic</i></b></p>")
     );
 }
+
+#[test]
+fn removed_subtree_is_gone_for_every_field() {
+    let html = r#"<div class="wrap"><h1>Old title</h1><base href="/gone/">
+        <div class="info">From:gone</div></div>
+        <div class="TRS_Editor"><div class="share"><p class="inner">x</p></div><p>kept</p></div>
+        <h1>Real title</h1>"#;
+    let mut spec = article();
+    spec.remove.push(CssSelector::parse(".wrap").unwrap());
+    let raw = article_page(html, &spec);
+    assert_eq!(raw.title.as_deref(), Some("Real title"));
+    assert_eq!(raw.author, None);
+    assert_eq!(raw.date, None);
+    assert_eq!(raw.base_href, None);
+    assert_eq!(raw.content_html.as_deref(), Some("<p>kept</p>"));
+    spec.title = Some(css("p.inner"));
+    assert_eq!(article_page(html, &spec).title, None);
+}
+
+#[test]
+fn first_match_is_in_document_order() {
+    // The parser moves the table's stray <a> before the table (foster
+    // parenting), so it comes first in the document though created later.
+    let html = r#"<table><tr><td><a class="x" href="/in-cell">cell</a></td></tr><a class="x" href="/fostered">f</a></table>"#;
+    let page = list_page(html, &list("body"), Some(&css("a.x")));
+    assert_eq!(page.next_page.as_deref(), Some("/fostered"));
+}
