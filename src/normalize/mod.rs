@@ -2,17 +2,14 @@
 //! the right zone, folded text, sanitized HTML, excerpts.
 
 pub mod entry;
+mod urls;
+
+pub use urls::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-/// Resolves `href` against `base` and canonicalizes it: fragment dropped,
-/// tracking parameters (`utm_*`, `spm`, `from`, …) dropped. `None` for
-/// anything that is not an http(s) URL (`javascript:`, `mailto:`, garbage).
-pub fn canonical_url(base: &Url, href: &str) -> Option<Url> {
-    base.join(href.trim()).ok()
-}
 
 /// Trims and folds every run of whitespace to one space.
 pub fn fold_whitespace(s: &str) -> String {
