@@ -2,19 +2,17 @@
 //! the right zone, folded text, sanitized HTML, excerpts.
 
 pub mod entry;
+mod text;
 mod urls;
 
 pub use urls::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
+pub use text::{excerpt, fold_whitespace};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
 
-/// Trims and folds every run of whitespace to one space.
-pub fn fold_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// Finds a date inside `text`. `formats` (chrono strftime) are tried first,
 /// then the common forms; times without an offset are in `tz`; a month-day
@@ -36,12 +34,6 @@ pub fn sanitize_html(html: &str, base: &Url) -> String {
     ammonia::clean(html)
 }
 
-/// Plain text of `html`, folded, cut to at most `max_chars` on a word
-/// boundary (with "…" when cut).
-pub fn excerpt(html: &str, max_chars: usize) -> String {
-    let _ = max_chars;
-    fold_whitespace(html)
-}
 
 /// The first `<img src>` of (sanitized, absolute) HTML.
 pub fn first_image(html: &str) -> Option<String> {
