@@ -2,11 +2,13 @@
 //! the right zone, folded text, sanitized HTML, excerpts.
 
 pub mod entry;
+mod html;
 mod text;
 mod urls;
 
 pub use urls::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
 pub use text::{excerpt, fold_whitespace};
+pub use html::{first_image, sanitize_html};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
@@ -27,16 +29,5 @@ pub fn parse_date(
     None
 }
 
-/// Sanitizes article HTML: no script, style, iframe, event handlers or
-/// `javascript:` URLs; every link and image made absolute against `base`.
-pub fn sanitize_html(html: &str, base: &Url) -> String {
-    let _ = base;
-    ammonia::clean(html)
-}
 
 
-/// The first `<img src>` of (sanitized, absolute) HTML.
-pub fn first_image(html: &str) -> Option<String> {
-    let _ = html;
-    None
-}
