@@ -2,6 +2,7 @@
 //! size caps, charset decoding, and errors sorted into kinds a person knows.
 
 mod charset;
+mod prescan;
 
 pub use charset::decode_html;
 
