@@ -1,11 +1,32 @@
-//! HTTP client for portal pages: politeness per host, conditional requests,
-//! size caps, charset decoding, and errors sorted into kinds a person knows.
+//! HTTP client for portal pages: politeness per host, robots.txt,
+//! conditional requests, retries, size caps, charset decoding, and errors
+//! sorted into kinds a person knows.
+//!
+//! [`Fetcher::get`] is the one entry point: it waits for the host's turn
+//! (one request at a time per `host:port`, `min_delay` apart, under a global
+//! cap), checks `robots.txt`, sends the request with the section's
+//! `User-Agent`, timeout and validators, retries what is transient, streams
+//! the body under the cap and decodes it with [`decode_html`].
 
+mod body;
 mod charset;
+mod client;
+mod error;
+mod politeness;
+mod prescan;
+mod request;
+mod retry;
+mod robots;
+mod robots_fetch;
+mod stats;
+#[cfg(test)]
+mod tests;
 
 pub use charset::decode_html;
-
-use std::time::Duration;
+pub use client::Fetcher;
+pub use error::{FetchError, RedirectProblem};
+pub use retry::RetryPolicy;
+pub use stats::FetchStats;
 
 use encoding_rs::Encoding;
 use url::Url;
@@ -59,53 +80,4 @@ pub enum FetchOutcome {
     Page(Page),
     /// `304 Not Modified` to a conditional request.
     NotModified,
-}
-
-/// Why a fetch failed, in kinds a person understands.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    /// Placeholder until the fetch module lands.
-    #[error("{url}: fetch not implemented")]
-    Unimplemented {
-        /// The page.
-        url: String,
-    },
-}
-
-/// Counters of requests sent to portals.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FetchStats {
-    /// Requests sent.
-    pub requests: u64,
-    /// Requests that failed.
-    pub errors: u64,
-    /// Bytes read.
-    pub bytes: u64,
-}
-
-/// The shared HTTP client.
-#[derive(Debug, Clone)]
-pub struct Fetcher {
-    _private: (),
-}
-
-impl Fetcher {
-    /// A client allowing `max_concurrent` fetches at once overall.
-    pub fn new(max_concurrent: usize) -> Result<Self, FetchError> {
-        let _ = max_concurrent;
-        Ok(Self { _private: () })
-    }
-
-    /// Counters so far.
-    pub fn stats(&self) -> FetchStats {
-        FetchStats::default()
-    }
-
-    /// Fetches one page, waiting for the host's turn first.
-    pub async fn get(&self, req: &FetchRequest<'_>) -> Result<FetchOutcome, FetchError> {
-        let _ = Duration::ZERO;
-        Err(FetchError::Unimplemented {
-            url: req.url.to_string(),
-        })
-    }
 }
