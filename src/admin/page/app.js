@@ -358,6 +358,7 @@
     const problems = [];
     for (const key of FORM_KEYS) {
       try {
+        if (inputFor(key).validity.badInput) throw new Error('a whole number');
         setPath(section, key, fromText(key, inputFor(key).value));
       } catch (e) {
         problems.push(key);
