@@ -24,7 +24,12 @@ pub(super) fn compile_with(raw: &RawConfig, removed: &[KeyPath]) -> Result<Confi
     let mut ctx = Ctx::new(removed);
     let root = KeyPath::root();
     let server = server(&mut ctx, &root.key("server"), &raw.server);
-    let defaults = settings(&mut ctx, &root.key("defaults"), &Settings::default(), &raw.defaults);
+    let defaults = settings(
+        &mut ctx,
+        &root.key("defaults"),
+        &Settings::default(),
+        &raw.defaults,
+    );
     let sites_path = root.key("sites");
     let mut sites = Vec::new();
     let mut seen: Vec<(String, usize)> = Vec::new();
@@ -33,8 +38,9 @@ pub(super) fn compile_with(raw: &RawConfig, removed: &[KeyPath]) -> Result<Confi
         if let Some(id) = &site.id {
             if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
                 ctx.push(
-                    Problem::new(path.key("id"), format!("duplicate site id `{id}`"))
-                        .hint(format!("sites[{first}] already uses it; site ids must be unique")),
+                    Problem::new(path.key("id"), format!("duplicate site id `{id}`")).hint(
+                        format!("sites[{first}] already uses it; site ids must be unique"),
+                    ),
                 );
             } else {
                 seen.push((id.clone(), i));
@@ -85,16 +91,24 @@ fn server(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawServer) -> Option<ServerSp
         Some(name) if is_env_name(name) => Some(Some(name.clone())),
         Some(name) => {
             ctx.push(
-                Problem::new(path.key("admin_token_env"), format!("invalid variable name `{name}`"))
-                    .hint("the name of an environment variable, e.g. `PORTALFEED_ADMIN_TOKEN`"),
+                Problem::new(
+                    path.key("admin_token_env"),
+                    format!("invalid variable name `{name}`"),
+                )
+                .hint("the name of an environment variable, e.g. `PORTALFEED_ADMIN_TOKEN`"),
             );
             None
         }
     };
     let max_concurrent_fetches = match raw.max_concurrent_fetches {
         None => Some(8),
-        Some(n) => v::int_in(ctx, &path.key("max_concurrent_fetches"), n, 1..=i64::from(u16::MAX))
-            .and_then(|n| usize::try_from(n).ok()),
+        Some(n) => v::int_in(
+            ctx,
+            &path.key("max_concurrent_fetches"),
+            n,
+            1..=i64::from(u16::MAX),
+        )
+        .and_then(|n| usize::try_from(n).ok()),
     };
     Some(ServerSpec {
         listen: listen?,
@@ -115,7 +129,12 @@ fn is_env_name(s: &str) -> bool {
 
 /// `base` with the keys of `raw` (at `path`) applied. A wrong value is
 /// reported and leaves the inherited one.
-pub(super) fn settings(ctx: &mut Ctx<'_>, path: &KeyPath, base: &Settings, raw: &RawSettings) -> Settings {
+pub(super) fn settings(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    base: &Settings,
+    raw: &RawSettings,
+) -> Settings {
     let mut s = base.clone();
     if let Some(d) = raw.interval.as_deref() {
         let min = Duration::from_secs(10);
@@ -123,7 +142,9 @@ pub(super) fn settings(ctx: &mut Ctx<'_>, path: &KeyPath, base: &Settings, raw: 
     }
     if let Some(n) = raw.max_items {
         let n = v::int_in(ctx, &path.key("max_items"), n, 1..=10_000);
-        s.max_items = n.and_then(|n| usize::try_from(n).ok()).unwrap_or(s.max_items);
+        s.max_items = n
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(s.max_items);
     }
     if let Some(d) = raw.timeout.as_deref() {
         let min = Duration::from_millis(1);
@@ -133,7 +154,8 @@ pub(super) fn settings(ctx: &mut Ctx<'_>, path: &KeyPath, base: &Settings, raw: 
         s.user_agent = v::header_value(ctx, &path.key("user_agent"), ua).unwrap_or(s.user_agent);
     }
     if let Some(d) = raw.min_delay.as_deref() {
-        s.min_delay = v::duration(ctx, &path.key("min_delay"), d, Duration::ZERO).unwrap_or(s.min_delay);
+        s.min_delay =
+            v::duration(ctx, &path.key("min_delay"), d, Duration::ZERO).unwrap_or(s.min_delay);
     }
     s.fetch_articles = raw.fetch_articles.unwrap_or(s.fetch_articles);
     s.obey_robots = raw.obey_robots.unwrap_or(s.obey_robots);
@@ -143,16 +165,33 @@ pub(super) fn settings(ctx: &mut Ctx<'_>, path: &KeyPath, base: &Settings, raw: 
     s
 }
 
-fn compile_site(ctx: &mut Ctx<'_>, path: &KeyPath, defaults: &Settings, raw: &RawSite) -> Option<SiteSpec> {
+fn compile_site(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    defaults: &Settings,
+    raw: &RawSite,
+) -> Option<SiteSpec> {
     let id = ctx
-        .required(&path.key("id"), raw.id.as_ref(), "a slug used in feed URLs, e.g. `hengyang`")
+        .required(
+            &path.key("id"),
+            raw.id.as_ref(),
+            "a slug used in feed URLs, e.g. `hengyang`",
+        )
         .and_then(|id| v::slug(ctx, &path.key("id"), id))
         .and_then(|id| SiteId::new(&id));
     let title = ctx
-        .required(&path.key("title"), raw.title.as_ref(), "the site's name, shown in feed titles")
+        .required(
+            &path.key("title"),
+            raw.title.as_ref(),
+            "the site's name, shown in feed titles",
+        )
         .and_then(|t| v::non_empty(ctx, &path.key("title"), t));
     let url = ctx
-        .required(&path.key("url"), raw.url.as_ref(), "the portal's home page, e.g. `http://www.example.gov.cn/`")
+        .required(
+            &path.key("url"),
+            raw.url.as_ref(),
+            "the portal's home page, e.g. `http://www.example.gov.cn/`",
+        )
         .and_then(|u| v::http_url(ctx, &path.key("url"), u));
     let timezone = match &raw.timezone {
         None => Some(chrono_tz::UTC),
@@ -171,7 +210,13 @@ fn compile_site(ctx: &mut Ctx<'_>, path: &KeyPath, defaults: &Settings, raw: &Ra
         Some(a) => article(ctx, &path.key("article"), a).map(Some),
     };
     let settings = settings(ctx, path, defaults, &raw.settings());
-    let sections = sections(ctx, path, &settings, article.as_ref().and_then(Option::as_ref), &raw.sections);
+    let sections = sections(
+        ctx,
+        path,
+        &settings,
+        article.as_ref().and_then(Option::as_ref),
+        &raw.sections,
+    );
     Some(SiteSpec {
         id: id?,
         title: title?,

@@ -119,7 +119,10 @@ fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> ConfigErrors {
         line,
         col,
         path: String::new(),
-        message: format!("TOML syntax error: {}", e.message().trim().replace('\n', " ")),
+        message: format!(
+            "TOML syntax error: {}",
+            e.message().trim().replace('\n', " ")
+        ),
         hint: None,
     }])
 }

@@ -159,7 +159,10 @@ mod tests {
             })
         );
         let err = serde_json::from_str::<RawField>("5").expect_err("a number");
-        assert!(err.to_string().contains("a CSS selector string or a table"), "{err}");
+        assert!(
+            err.to_string().contains("a CSS selector string or a table"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -36,8 +36,13 @@ fn check_ids(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &[RawSection]) {
         let Some(id) = s.id.as_deref() else { continue };
         if let Some(j) = first.get(id) {
             ctx.push(
-                Problem::new(path.index(i).key("id"), format!("duplicate section id `{id}`"))
-                    .hint(format!("sections[{j}] already uses it; section ids must be unique within a site")),
+                Problem::new(
+                    path.index(i).key("id"),
+                    format!("duplicate section id `{id}`"),
+                )
+                .hint(format!(
+                    "sections[{j}] already uses it; section ids must be unique within a site"
+                )),
             );
         } else {
             first.insert(id, i);
@@ -53,9 +58,10 @@ fn check_parents(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &[RawSection]) {
             index.entry(id).or_insert(i);
         }
     }
-    let ids: Vec<&str> = raw.iter().filter_map(|s| s.id.as_deref()).collect();
     for (i, s) in raw.iter().enumerate() {
-        let Some(parent) = s.parent.as_deref() else { continue };
+        let Some(parent) = s.parent.as_deref() else {
+            continue;
+        };
         if index.contains_key(parent) {
             if let Some(cycle) = cycle_from(raw, &index, i) {
                 // Report a loop once, at its first section in file order.
@@ -73,18 +79,34 @@ fn check_parents(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &[RawSection]) {
             }
             continue;
         }
-        let others: Vec<&str> = ids.iter().copied().filter(|id| Some(*id) != s.id.as_deref()).collect();
+        let mut others: Vec<&str> = Vec::new();
+        for (j, other) in raw.iter().enumerate() {
+            match other.id.as_deref() {
+                Some(id) if j != i && !others.contains(&id) => others.push(id),
+                _ => {}
+            }
+        }
         let hint = if others.is_empty() {
             "this site has no other section".to_owned()
         } else {
             format!("sections of this site: {}", quoted_list(others))
         };
-        ctx.push(Problem::new(path.index(i).key("parent"), format!("unknown parent `{parent}`")).hint(hint));
+        ctx.push(
+            Problem::new(
+                path.index(i).key("parent"),
+                format!("unknown parent `{parent}`"),
+            )
+            .hint(hint),
+        );
     }
 }
 
 /// The sections on the loop through `start`'s parents, if `start` is on one.
-fn cycle_from(raw: &[RawSection], index: &HashMap<&str, usize>, start: usize) -> Option<Vec<usize>> {
+fn cycle_from(
+    raw: &[RawSection],
+    index: &HashMap<&str, usize>,
+    start: usize,
+) -> Option<Vec<usize>> {
     let mut chain = vec![start];
     let mut cur = start;
     while let Some(&next) = raw[cur].parent.as_deref().and_then(|p| index.get(p)) {
@@ -101,7 +123,11 @@ fn cycle_from(raw: &[RawSection], index: &HashMap<&str, usize>, start: usize) ->
 }
 
 fn arrows(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" -> ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" -> ")
 }
 
 fn section(
@@ -112,11 +138,19 @@ fn section(
     raw: &RawSection,
 ) -> Option<SectionSpec> {
     let id = ctx
-        .required(&path.key("id"), raw.id.as_ref(), "a slug used in feed URLs, e.g. `local-news`")
+        .required(
+            &path.key("id"),
+            raw.id.as_ref(),
+            "a slug used in feed URLs, e.g. `local-news`",
+        )
         .and_then(|id| v::slug(ctx, &path.key("id"), id))
         .and_then(|id| SectionId::new(&id));
     let title = ctx
-        .required(&path.key("title"), raw.title.as_ref(), "the section's name, also the entries' category")
+        .required(
+            &path.key("title"),
+            raw.title.as_ref(),
+            "the section's name, also the entries' category",
+        )
         .and_then(|t| v::non_empty(ctx, &path.key("title"), t));
     let parent = raw.parent.as_deref().and_then(SectionId::new);
     let source = source(ctx, path, raw);
@@ -142,7 +176,9 @@ fn section(
 fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<SourceSpec>> {
     let pages = match raw.pages {
         None => Some(1),
-        Some(n) => v::int_in(ctx, &path.key("pages"), n, 1..=100).and_then(|n| u32::try_from(n).ok()),
+        Some(n) => {
+            v::int_in(ctx, &path.key("pages"), n, 1..=100).and_then(|n| u32::try_from(n).ok())
+        }
     };
     let next_page = match &raw.next_page {
         None => Some(None),
@@ -166,7 +202,10 @@ fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<
             ctx.push(
                 Problem::new(
                     path.key(first),
-                    format!("a group (a section without `url`) cannot have {}", quoted_list(extra.iter().copied())),
+                    format!(
+                        "a group (a section without `url`) cannot have {}",
+                        quoted_list(extra.iter().copied())
+                    ),
                 )
                 .hint(format!("add `url` or remove {them}")),
             );
@@ -193,13 +232,25 @@ fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<
 /// `[sites.sections.list]`.
 fn list(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawList) -> Option<ListSpec> {
     let item = ctx
-        .required(&path.key("item"), raw.item.as_ref(), "the CSS selector of one entry, e.g. `ul.list > li`")
+        .required(
+            &path.key("item"),
+            raw.item.as_ref(),
+            "the CSS selector of one entry, e.g. `ul.list > li`",
+        )
         .and_then(|s| v::css(ctx, &path.key("item"), s));
     let link = ctx
-        .required(&path.key("link"), raw.link.as_ref(), "the entry's link inside the item, e.g. `a`")
+        .required(
+            &path.key("link"),
+            raw.link.as_ref(),
+            "the entry's link inside the item, e.g. `a`",
+        )
         .and_then(|f| v::field(ctx, &path.key("link"), f, FieldKind::Link));
     let title = ctx
-        .required(&path.key("title"), raw.title.as_ref(), "the entry's title inside the item, e.g. `a`")
+        .required(
+            &path.key("title"),
+            raw.title.as_ref(),
+            "the entry's title inside the item, e.g. `a`",
+        )
         .and_then(|f| v::field(ctx, &path.key("title"), f, FieldKind::Text));
     let date = match &raw.date {
         None => Some(None),

@@ -5,8 +5,9 @@ use toml::de::{DeTable, DeValue};
 use super::path::{KeyPath, Seg};
 
 /// The byte offset a problem at `path` points at: the key when it exists
-/// (or the element, for an array index), else the header of the deepest
-/// table that does exist (where a missing key belongs).
+/// (the `[header]` of a table written as one; the element, for an array
+/// index), else the header of the deepest table that does exist (where a
+/// missing key belongs).
 pub(super) fn offset(root: &DeTable<'_>, path: &KeyPath) -> usize {
     // Span start of the deepest table reached; the root starts at 0.
     let mut container = 0;
@@ -14,10 +15,12 @@ pub(super) fn offset(root: &DeTable<'_>, path: &KeyPath) -> usize {
     let mut cur: Option<&DeValue<'_>> = None;
     for (n, seg) in path.0.iter().enumerate() {
         let found = match (seg, cur) {
-            (Seg::Key(k), None) => root.get_key_value(k.as_str()).map(|(key, v)| (key.span().start, v)),
-            (Seg::Key(k), Some(DeValue::Table(t))) => {
-                t.get_key_value(k.as_str()).map(|(key, v)| (key.span().start, v))
-            }
+            (Seg::Key(k), None) => root
+                .get_key_value(k.as_str())
+                .map(|(key, v)| (key.span().start, v)),
+            (Seg::Key(k), Some(DeValue::Table(t))) => t
+                .get_key_value(k.as_str())
+                .map(|(key, v)| (key.span().start, v)),
             (Seg::Index(i), Some(DeValue::Array(a))) => a.get(*i).map(|v| (v.span().start, v)),
             _ => None,
         };
@@ -25,7 +28,13 @@ pub(super) fn offset(root: &DeTable<'_>, path: &KeyPath) -> usize {
             return container;
         };
         if n + 1 == path.0.len() {
-            return at;
+            // A `[header]` table's key sits inside its header: point at the `[`.
+            let v = value.span();
+            return if !v.is_empty() && v.start < at {
+                v.start
+            } else {
+                at
+            };
         }
         // A table's span is its `[header]`, its `{`, or its dotted key.
         if matches!(value.get_ref(), DeValue::Table(_)) {
@@ -84,12 +93,32 @@ id = \"a\"
     fn existing_keys_point_at_the_key() {
         assert_eq!(at(p().key("server").key("listen")), (2, 1));
         assert_eq!(at(p().key("sites").index(0).key("id")), (5, 1));
-        assert_eq!(at(p().key("sites").index(0).key("article").key("title")), (7, 3));
-        let list = p().key("sites").index(0).key("sections").index(0).key("list");
+        assert_eq!(
+            at(p().key("sites").index(0).key("article").key("title")),
+            (7, 3)
+        );
+        let list = p()
+            .key("sites")
+            .index(0)
+            .key("sections")
+            .index(0)
+            .key("list");
         assert_eq!(at(list.key("item")), (11, 12));
         assert_eq!(at(list.key("link").key("css")), (11, 34));
-        let list1 = p().key("sites").index(0).key("sections").index(1).key("list");
+        let list1 = p()
+            .key("sites")
+            .index(0)
+            .key("sections")
+            .index(1)
+            .key("list");
         assert_eq!(at(list1.key("item")), (15, 5));
+        assert_eq!(
+            at(list1.clone()),
+            (14, 5),
+            "a [header] table points at its `[`"
+        );
+        assert_eq!(at(p().key("sites").index(0).key("article")), (6, 3));
+        assert_eq!(at(list), (11, 3), "an inline table points at its key");
     }
 
     #[test]
@@ -102,7 +131,10 @@ id = \"a\"
     fn missing_keys_point_at_their_table() {
         assert_eq!(at(p().key("server").key("public_url")), (1, 1));
         assert_eq!(at(p().key("sites").index(0).key("title")), (4, 1));
-        assert_eq!(at(p().key("sites").index(0).key("article").key("content")), (6, 3));
+        assert_eq!(
+            at(p().key("sites").index(0).key("article").key("content")),
+            (6, 3)
+        );
         let s1 = p().key("sites").index(0).key("sections").index(1);
         assert_eq!(at(s1.key("url")), (12, 3));
         assert_eq!(at(s1.key("list").key("link")), (14, 5));

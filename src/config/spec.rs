@@ -30,7 +30,8 @@ impl Config {
     /// One line for logs and `check`: `2 sites, 11 sections (8 scraped, 3 groups)`.
     pub fn summary(&self) -> String {
         let sections = self.sites.iter().flat_map(|s| &s.sections);
-        let (total, groups) = sections.fold((0, 0), |(t, g), s| (t + 1, g + usize::from(s.is_group())));
+        let (total, groups) =
+            sections.fold((0, 0), |(t, g), s| (t + 1, g + usize::from(s.is_group())));
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!(
             "{}, {} ({} scraped, {})",

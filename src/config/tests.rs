@@ -20,8 +20,7 @@ fn errors(text: &str) -> Vec<String> {
 }
 
 const SITE: &str = "[[sites]]\nid = \"a\"\ntitle = \"A\"\nurl = \"http://a.test/\"\n";
-const SECTION: &str =
-    "[[sites.sections]]\nid = \"s\"\ntitle = \"S\"\nurl = \"http://a.test/s/\"\nlist = { item = \"li\", link = \"a\", title = \"a\" }\n";
+const SECTION: &str = "[[sites.sections]]\nid = \"s\"\ntitle = \"S\"\nurl = \"http://a.test/s/\"\nlist = { item = \"li\", link = \"a\", title = \"a\" }\n";
 
 #[test]
 fn an_empty_file_is_a_valid_config() {
@@ -57,7 +56,10 @@ fn settings_inherit_defaults_then_site_then_section() {
     assert!(!s.obey_robots, "from the site");
     assert_eq!(s.max_body, 1 << 20, "from the site");
     assert_eq!(s.user_agent, base.user_agent, "built-in default");
-    assert_eq!(site.sections[1].settings.max_items, 30, "a group inherits too");
+    assert_eq!(
+        site.sections[1].settings.max_items, 30,
+        "a group inherits too"
+    );
     assert_eq!(c.summary(), "1 site, 2 sections (1 scraped, 1 group)");
 }
 
@@ -90,12 +92,19 @@ fn compiled_list_and_paging() {
     let c = ok(&text);
     let src = c.sites[0].sections[0].source.as_ref().expect("scraped");
     assert_eq!(src.pages, 3);
-    assert_eq!(src.next_page.as_ref().and_then(|f| f.attr.as_deref()), Some("href"));
+    assert_eq!(
+        src.next_page.as_ref().and_then(|f| f.attr.as_deref()),
+        Some("href")
+    );
     assert_eq!(src.list.link.attr.as_deref(), Some("data-href"));
     assert_eq!(src.list.title.attr, None);
     let date = src.list.date.as_ref().expect("date");
     assert_eq!(date.formats, vec!["%Y-%m-%d".to_owned()]);
-    assert!(date.regex.as_ref().is_some_and(|r| r.is_match("on 2019-05-13")));
+    assert!(
+        date.regex
+            .as_ref()
+            .is_some_and(|r| r.is_match("on 2019-05-13"))
+    );
 }
 
 #[test]
@@ -112,15 +121,22 @@ fn site_keys_compile() {
 
 #[test]
 fn server_keys() {
-    let c = ok("[server]\nlisten = \"0.0.0.0:9000\"\npublic_url = \"https://feeds.test/pf\"\ndata_dir = \"data\"\n\
-                admin_token_env = \"PF_TOKEN\"\nmax_concurrent_fetches = 2\n");
+    let c = ok(
+        "[server]\nlisten = \"0.0.0.0:9000\"\npublic_url = \"https://feeds.test/pf\"\ndata_dir = \"data\"\n\
+                admin_token_env = \"PF_TOKEN\"\nmax_concurrent_fetches = 2\n",
+    );
     assert_eq!(c.server.listen.port(), 9000);
     assert_eq!(c.server.public_url.as_str(), "https://feeds.test/pf");
-    assert_eq!(c.server.data_dir.as_deref(), Some(std::path::Path::new("data")));
+    assert_eq!(
+        c.server.data_dir.as_deref(),
+        Some(std::path::Path::new("data"))
+    );
     assert_eq!(c.server.admin_token_env.as_deref(), Some("PF_TOKEN"));
     assert_eq!(c.server.max_concurrent_fetches, 2);
     assert_eq!(
-        errors("[server]\nlisten = \"localhost\"\npublic_url = \"feeds\"\nadmin_token_env = \"A B\"\nmax_concurrent_fetches = 0\n"),
+        errors(
+            "[server]\nlisten = \"localhost\"\npublic_url = \"feeds\"\nadmin_token_env = \"A B\"\nmax_concurrent_fetches = 0\n"
+        ),
         vec![
             "t.toml:2:1: server.listen: invalid socket address `localhost` (hint: an IP address and a port, e.g. `127.0.0.1:8080` or `[::]:8080`)",
             "t.toml:3:1: server.public_url: invalid URL `feeds`: relative URL without a base (hint: an absolute http(s) URL like `http://www.example.gov.cn/news/`)",
@@ -159,7 +175,9 @@ fn duplicate_ids() {
         ]
     );
     // The same section id in two sites is fine.
-    ok(&format!("{SITE}{SECTION}[[sites]]\nid = \"b\"\ntitle = \"B\"\nurl = \"http://b.test/\"\n{SECTION}"));
+    ok(&format!(
+        "{SITE}{SECTION}[[sites]]\nid = \"b\"\ntitle = \"B\"\nurl = \"http://b.test/\"\n{SECTION}"
+    ));
 }
 
 #[test]
@@ -177,8 +195,17 @@ fn bad_slugs() {
 
 #[test]
 fn parents_must_exist_and_not_loop() {
-    let group = |id: &str, parent: &str| format!("[[sites.sections]]\nid = \"{id}\"\ntitle = \"X\"\nparent = \"{parent}\"\n");
-    let text = format!("{SITE}{}{}{}{}{}", group("a", "b"), group("b", "c"), group("c", "a"), group("d", "a"), group("e", "nope"));
+    let group = |id: &str, parent: &str| {
+        format!("[[sites.sections]]\nid = \"{id}\"\ntitle = \"X\"\nparent = \"{parent}\"\n")
+    };
+    let text = format!(
+        "{SITE}{}{}{}{}{}",
+        group("a", "b"),
+        group("b", "c"),
+        group("c", "a"),
+        group("d", "a"),
+        group("e", "nope")
+    );
     assert_eq!(
         errors(&text),
         vec![
@@ -189,10 +216,15 @@ fn parents_must_exist_and_not_loop() {
     let own = format!("{SITE}{}", group("a", "a"));
     assert_eq!(
         errors(&own),
-        vec!["t.toml:8:1: sites[0].sections[0].parent: parent cycle: `a` -> `a` (hint: a section cannot be its own ancestor; remove one of these `parent` keys)"]
+        vec![
+            "t.toml:8:1: sites[0].sections[0].parent: parent cycle: `a` -> `a` (hint: a section cannot be its own ancestor; remove one of these `parent` keys)"
+        ]
     );
     // A valid tree.
-    let c = ok(&format!("{SITE}{}{SECTION}parent = \"g\"\n", "[[sites.sections]]\nid = \"g\"\ntitle = \"G\"\n"));
+    let c = ok(&format!(
+        "{SITE}{}{SECTION}parent = \"g\"\n",
+        "[[sites.sections]]\nid = \"g\"\ntitle = \"G\"\n"
+    ));
     let site = &c.sites[0];
     let g = &site.sections[0].id;
     assert_eq!(site.children(g).count(), 1);
@@ -225,7 +257,10 @@ fn values_out_of_range_and_malformed() {
          list = {{ item = \"li\", link = \"a\", title = \"a\" }}\n"
     );
     let errs = errors(&text);
-    let paths: Vec<&str> = errs.iter().map(|e| e.split(": ").nth(1).unwrap_or_default()).collect();
+    let paths: Vec<&str> = errs
+        .iter()
+        .map(|e| e.split(": ").nth(1).unwrap_or_default())
+        .collect();
     assert_eq!(
         paths,
         vec![
@@ -246,10 +281,15 @@ fn values_out_of_range_and_malformed() {
 
 #[test]
 fn a_wrong_url_type_does_not_also_make_a_group() {
-    let text = format!("{SITE}[[sites.sections]]\nid = \"s\"\ntitle = \"S\"\nurl = 5\nlist = {{ item = \"li\", link = \"a\", title = \"a\" }}\n");
+    let text = format!(
+        "{SITE}[[sites.sections]]\nid = \"s\"\ntitle = \"S\"\nurl = 5\nlist = {{ item = \"li\", link = \"a\", title = \"a\" }}\n"
+    );
     assert_eq!(
         errors(&text),
-        vec!["t.toml:8:1: sites[0].sections[0].url: expected a string, found an integer"]
+        vec![
+            "t.toml:8:1: sites[0].sections[0].url: expected a string, found an integer \
+             (hint: an absolute http(s) URL in quotes)"
+        ]
     );
 }
 
@@ -273,15 +313,22 @@ fn an_error_in_one_section_hides_none_in_others() {
 fn syntax_errors_are_one_error_at_the_parser_position() {
     let errs = errors("[server]\nlisten = \"127.0.0.1:8080\n");
     assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0], "t.toml:2:25: TOML syntax error: invalid basic string, expected `\"`");
+    assert_eq!(
+        errs[0],
+        "t.toml:2:25: TOML syntax error: invalid basic string, expected `\"`"
+    );
 }
 
 #[test]
 fn parse_raw_checks_types_only() {
-    let raw = parse_raw(&format!("{SITE}{SECTION}max_items = 0\n"), "t.toml").expect("types are right");
+    let raw =
+        parse_raw(&format!("{SITE}{SECTION}max_items = 0\n"), "t.toml").expect("types are right");
     assert_eq!(raw.sites[0].sections[0].max_items, Some(0));
     let err = parse_raw("[server]\nlisten = 1\n", "t.toml").expect_err("wrong type");
-    assert_eq!(err.to_string(), "t.toml:2:1: server.listen: expected a string, found an integer");
+    assert_eq!(
+        err.to_string(),
+        "t.toml:2:1: server.listen: expected a string, found an integer (hint: an address like \"127.0.0.1:8080\")"
+    );
 }
 
 #[test]
@@ -294,6 +341,13 @@ fn compile_accepts_raw_from_json() {
     raw.sites[0].sections.push(section);
     let problems = super::compile(&raw).expect_err("bad regex");
     assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].path.to_string(), "sites[0].sections[0].list.title.regex");
-    assert!(problems[0].message.starts_with("invalid regex `(`"), "{}", problems[0].message);
+    assert_eq!(
+        problems[0].path.to_string(),
+        "sites[0].sections[0].list.title.regex"
+    );
+    assert!(
+        problems[0].message.starts_with("invalid regex `(`"),
+        "{}",
+        problems[0].message
+    );
 }

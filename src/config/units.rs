@@ -83,7 +83,10 @@ fn unit<T: DeserializeOwned>(
             Err(err) => err,
         };
         let rel = relative_path(err.path());
-        let (message, hint) = humanize(err.inner().message(), node_at(&value, &rel));
+        let (message, mut hint) = humanize(err.inner().message(), node_at(&value, &rel));
+        if let Some(Seg::Key(key)) = rel.0.last() {
+            hint = hint.or_else(|| type_hint(key).map(str::to_owned));
+        }
         out.problems.push(Problem {
             path: base.join(&rel),
             message,
@@ -162,7 +165,10 @@ fn humanize(message: &str, node: Option<&DeValue<'_>>) -> (String, Option<String
         let hint = match closest(key, known.iter().map(String::as_str)) {
             Some(near) => format!("did you mean `{near}`?"),
             None if known.is_empty() => "remove it".to_owned(),
-            None => format!("known keys here: {}", quoted_list(known.iter().map(String::as_str))),
+            None => format!(
+                "known keys here: {}",
+                quoted_list(known.iter().map(String::as_str))
+            ),
         };
         return (format!("unknown key `{key}`"), Some(hint));
     }
@@ -170,11 +176,27 @@ fn humanize(message: &str, node: Option<&DeValue<'_>>) -> (String, Option<String
         let expected = rest.split_once(", expected ").map_or(rest, |(_, e)| e);
         let found = match node {
             Some(v) => a_type(v).to_owned(),
-            None => rest.split_once(", expected ").map_or(rest, |(f, _)| f).to_owned(),
+            None => rest
+                .split_once(", expected ")
+                .map_or(rest, |(f, _)| f)
+                .to_owned(),
         };
-        return (format!("expected {}, found {found}", expectation(expected)), None);
+        return (
+            format!("expected {}, found {found}", expectation(expected)),
+            None,
+        );
     }
     (message.replace('\n', " "), None)
+}
+
+/// What a key of this name takes, for keys whose type alone says too little.
+fn type_hint(key: &str) -> Option<&'static str> {
+    match key {
+        "interval" | "timeout" | "min_delay" => Some("a duration like \"90s\" or \"15m\""),
+        "listen" => Some("an address like \"127.0.0.1:8080\""),
+        "public_url" | "url" => Some("an absolute http(s) URL in quotes"),
+        _ => None,
+    }
 }
 
 /// Every `` `name` `` in `s`, in order.
@@ -233,16 +255,18 @@ mod tests {
 
     #[test]
     fn every_wrong_key_in_every_unit_is_reported() {
-        let d = run("bogus = 1\n[server]\nlisten = 5\nmax_concurrent_fetches = \"x\"\n\
+        let d = run(
+            "bogus = 1\n[server]\nlisten = 5\nmax_concurrent_fetches = \"x\"\n\
              [[sites]]\nid = 3\ntitel = \"t\"\n\
              [[sites.sections]]\nid = \"a\"\npages = true\n\
              [sites.sections.list]\nitme = \"li\"\nlink = { css = \"a\", atr = \"x\" }\n\
-             [[sites.sections]]\nid = \"b\"\nlist = { date = { css = \"x\", format = [\"%Y\", 5] } }\n");
+             [[sites.sections]]\nid = \"b\"\nlist = { date = { css = \"x\", format = [\"%Y\", 5] } }\n",
+        );
         assert_eq!(
             lines(&d),
             vec![
                 "bogus: unknown key `bogus` (hint: known keys here: `server`, `defaults`, `sites`)",
-                "server.listen: expected a string, found an integer",
+                "server.listen: expected a string, found an integer (hint: an address like \"127.0.0.1:8080\")",
                 "server.max_concurrent_fetches: expected an integer, found a string",
                 "sites[0].id: expected a string, found an integer",
                 "sites[0].sections[0].list.itme: unknown key `itme` (hint: did you mean `item`?)",
@@ -256,7 +280,11 @@ mod tests {
         let s0 = &d.raw.sites[0].sections[0];
         assert_eq!(s0.id.as_deref(), Some("a"));
         assert!(s0.pages.is_none());
-        assert!(s0.list.as_ref().is_some_and(|l| l.link.is_some() && l.item.is_none()));
+        assert!(
+            s0.list
+                .as_ref()
+                .is_some_and(|l| l.link.is_some() && l.item.is_none())
+        );
         assert!(
             d.removed
                 .contains(&KeyPath::root().key("sites").index(0).key("id"))
@@ -282,8 +310,10 @@ mod tests {
 
     #[test]
     fn field_selector_and_size_forms() {
-        let d = run("[[sites]]\nmax_body = \"1MiB\"\narticle = { title = \"h1\", date = { css = \".d\", format = \"%Y\" }, remove = [\"script\"] }\n\
-                     [[sites]]\nmax_body = 4096\narticle = { title = 5 }\n");
+        let d = run(
+            "[[sites]]\nmax_body = \"1MiB\"\narticle = { title = \"h1\", date = { css = \".d\", format = \"%Y\" }, remove = [\"script\"] }\n\
+                     [[sites]]\nmax_body = 4096\narticle = { title = 5 }\n",
+        );
         assert_eq!(
             lines(&d),
             vec![

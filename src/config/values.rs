@@ -46,7 +46,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The value, or a "required key is missing" problem.
-    pub fn required<'v, T>(&mut self, path: &KeyPath, value: Option<&'v T>, hint: &str) -> Option<&'v T> {
+    pub fn required<'v, T>(
+        &mut self,
+        path: &KeyPath,
+        value: Option<&'v T>,
+        hint: &str,
+    ) -> Option<&'v T> {
         if value.is_none() {
             self.push(Problem::new(path.clone(), "required key is missing").hint(hint));
         }
@@ -57,19 +62,30 @@ impl<'a> Ctx<'a> {
 const DURATION_HINT: &str = "a duration like \"90s\" or \"15m\"";
 
 /// A humantime duration of at least `min`.
-pub(super) fn duration(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str, min: Duration) -> Option<Duration> {
+pub(super) fn duration(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    s: &str,
+    min: Duration,
+) -> Option<Duration> {
     let d = match humantime::parse_duration(s.trim()) {
         Ok(d) => d,
         Err(e) => {
-            ctx.push(Problem::new(path.clone(), format!("invalid duration `{s}`: {e}")).hint(DURATION_HINT));
+            ctx.push(
+                Problem::new(path.clone(), format!("invalid duration `{s}`: {e}"))
+                    .hint(DURATION_HINT),
+            );
             return None;
         }
     };
     if d < min {
         let min_text = humantime::format_duration(min);
         ctx.push(
-            Problem::new(path.clone(), format!("`{s}` is too short: at least {min_text}"))
-                .hint(DURATION_HINT),
+            Problem::new(
+                path.clone(),
+                format!("`{s}` is too short: at least {min_text}"),
+            )
+            .hint(DURATION_HINT),
         );
         return None;
     }
@@ -77,7 +93,12 @@ pub(super) fn duration(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str, min: Duration
 }
 
 /// An integer in `range`.
-pub(super) fn int_in(ctx: &mut Ctx<'_>, path: &KeyPath, v: i64, range: RangeInclusive<i64>) -> Option<i64> {
+pub(super) fn int_in(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    v: i64,
+    range: RangeInclusive<i64>,
+) -> Option<i64> {
     if range.contains(&v) {
         return Some(v);
     }
@@ -109,8 +130,11 @@ pub(super) fn size(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSize) -> Option<u
         }
         Some(b) if b < 1024 => {
             ctx.push(
-                Problem::new(path.clone(), format!("{shown} is too small: at least 1024 bytes"))
-                    .hint(SIZE_HINT),
+                Problem::new(
+                    path.clone(),
+                    format!("{shown} is too small: at least 1024 bytes"),
+                )
+                .hint(SIZE_HINT),
             );
             None
         }
@@ -198,11 +222,21 @@ pub(super) fn timezone(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<Tz>
 }
 
 /// An encoding_rs label; `gb2312` and `gbk` decode as GB18030 (a superset).
-pub(super) fn encoding(ctx: &mut Ctx<'_>, path: &KeyPath, label: &str) -> Option<&'static Encoding> {
+pub(super) fn encoding(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    label: &str,
+) -> Option<&'static Encoding> {
     const HINT: &str = "an encoding label such as `utf-8`, `gb18030`, `big5` or `shift_jis`";
     match Encoding::for_label(label.trim().as_bytes()) {
         Some(e) if e == encoding_rs::REPLACEMENT => {
-            ctx.push(Problem::new(path.clone(), format!("encoding `{label}` cannot be decoded")).hint(HINT));
+            ctx.push(
+                Problem::new(
+                    path.clone(),
+                    format!("encoding `{label}` cannot be decoded"),
+                )
+                .hint(HINT),
+            );
             None
         }
         Some(e) if e == encoding_rs::GBK => Some(encoding_rs::GB18030),
@@ -220,12 +254,14 @@ pub(super) fn language(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<Str
     let primary = parts.next().unwrap_or_default();
     let ok = (2..=8).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
     if ok {
         return Some(s.to_owned());
     }
     ctx.push(
-        Problem::new(path.clone(), format!("invalid language tag `{s}`")).hint("a tag like `en` or `zh-CN`"),
+        Problem::new(path.clone(), format!("invalid language tag `{s}`"))
+            .hint("a tag like `en` or `zh-CN`"),
     );
     None
 }
@@ -236,7 +272,10 @@ pub(super) fn header_value(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option
     if s.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
         return Some(s);
     }
-    ctx.push(Problem::new(path.clone(), "must be printable ASCII (it is sent as an HTTP header)"));
+    ctx.push(Problem::new(
+        path.clone(),
+        "must be printable ASCII (it is sent as an HTTP header)",
+    ));
     None
 }
 
@@ -266,7 +305,12 @@ pub(super) enum FieldKind {
 }
 
 /// A field selector in either form.
-pub(super) fn field(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawField, kind: FieldKind) -> Option<FieldSelector> {
+pub(super) fn field(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    raw: &RawField,
+    kind: FieldKind,
+) -> Option<FieldSelector> {
     let default_attr = (kind == FieldKind::Link).then(|| "href".to_owned());
     let table = match raw {
         RawField::Css(s) => {
@@ -282,7 +326,11 @@ pub(super) fn field(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawField, kind: Fie
     };
     let css_path = path.key("css");
     let css = ctx
-        .required(&css_path, table.css.as_ref(), "the CSS selector of the element to read")
+        .required(
+            &css_path,
+            table.css.as_ref(),
+            "the CSS selector of the element to read",
+        )
         .and_then(|s| css(ctx, &css_path, s));
     let attr = match &table.attr {
         Some(a) => non_empty(ctx, &path.key("attr"), a).map(Some),
@@ -295,11 +343,17 @@ pub(super) fn field(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawField, kind: Fie
     let formats = match &table.format {
         Some(_) if kind != FieldKind::Date => {
             ctx.push(
-                Problem::new(path.key("format"), "`format` only applies to date fields").hint("remove `format`"),
+                Problem::new(path.key("format"), "`format` only applies to date fields")
+                    .hint("remove `format`"),
             );
             None
         }
-        Some(f) => date_formats(ctx, &path.key("format"), &f.to_vec(), matches!(f, super::raw::RawFormats::Many(_))),
+        Some(f) => date_formats(
+            ctx,
+            &path.key("format"),
+            &f.to_vec(),
+            matches!(f, super::raw::RawFormats::Many(_)),
+        ),
         None => Some(Vec::new()),
     };
     Some(FieldSelector {
@@ -332,15 +386,23 @@ fn regex(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<Regex> {
 }
 
 /// chrono strftime formats, each checked.
-fn date_formats(ctx: &mut Ctx<'_>, path: &KeyPath, formats: &[String], array: bool) -> Option<Vec<String>> {
+fn date_formats(
+    ctx: &mut Ctx<'_>,
+    path: &KeyPath,
+    formats: &[String],
+    array: bool,
+) -> Option<Vec<String>> {
     if formats.is_empty() {
-        ctx.push(Problem::new(path.clone(), "no date format given").hint("e.g. `\"%Y-%m-%d %H:%M\"`"));
+        ctx.push(
+            Problem::new(path.clone(), "no date format given").hint("e.g. `\"%Y-%m-%d %H:%M\"`"),
+        );
         return None;
     }
     let mut ok = true;
     for (i, f) in formats.iter().enumerate() {
         let at = if array { path.index(i) } else { path.clone() };
-        let bad = f.trim().is_empty() || StrftimeItems::new(f).any(|item| matches!(item, Item::Error));
+        let bad =
+            f.trim().is_empty() || StrftimeItems::new(f).any(|item| matches!(item, Item::Error));
         if bad {
             ctx.push(
                 Problem::new(at, format!("invalid date format `{f}`"))
@@ -362,18 +424,32 @@ mod tests {
         let v = f(&mut ctx, &KeyPath::root().key("x"));
         match v {
             Some(v) if ctx.problems.is_empty() => Ok(v),
-            _ => Err(ctx.problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")),
+            _ => Err(ctx
+                .problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")),
         }
     }
 
     #[test]
     fn durations() {
         let min = Duration::from_secs(10);
-        assert_eq!(check(|c, p| duration(c, p, "15m", min)), Ok(Duration::from_secs(900)));
-        assert_eq!(check(|c, p| duration(c, p, "0s", Duration::ZERO)), Ok(Duration::ZERO));
+        assert_eq!(
+            check(|c, p| duration(c, p, "15m", min)),
+            Ok(Duration::from_secs(900))
+        );
+        assert_eq!(
+            check(|c, p| duration(c, p, "0s", Duration::ZERO)),
+            Ok(Duration::ZERO)
+        );
         assert_eq!(
             check(|c, p| duration(c, p, "5s", min)),
-            Err("x: `5s` is too short: at least 10s (hint: a duration like \"90s\" or \"15m\")".into())
+            Err(
+                "x: `5s` is too short: at least 10s (hint: a duration like \"90s\" or \"15m\")"
+                    .into()
+            )
         );
         let err = check(|c, p| duration(c, p, "soon", min)).expect_err("bad");
         assert!(err.starts_with("x: invalid duration `soon`: "), "{err}");
@@ -382,9 +458,18 @@ mod tests {
     #[test]
     fn sizes() {
         assert_eq!(check(|c, p| size(c, p, &RawSize::Bytes(4096))), Ok(4096));
-        assert_eq!(check(|c, p| size(c, p, &RawSize::Text("10MiB".into()))), Ok(10 << 20));
-        assert_eq!(check(|c, p| size(c, p, &RawSize::Text("512 KiB".into()))), Ok(512 << 10));
-        assert_eq!(check(|c, p| size(c, p, &RawSize::Text("2kb".into()))), Ok(2000));
+        assert_eq!(
+            check(|c, p| size(c, p, &RawSize::Text("10MiB".into()))),
+            Ok(10 << 20)
+        );
+        assert_eq!(
+            check(|c, p| size(c, p, &RawSize::Text("512 KiB".into()))),
+            Ok(512 << 10)
+        );
+        assert_eq!(
+            check(|c, p| size(c, p, &RawSize::Text("2kb".into()))),
+            Ok(2000)
+        );
         assert!(check(|c, p| size(c, p, &RawSize::Bytes(100))).is_err());
         assert!(check(|c, p| size(c, p, &RawSize::Bytes(-5))).is_err());
         assert!(check(|c, p| size(c, p, &RawSize::Text("ten".into()))).is_err());
@@ -394,8 +479,14 @@ mod tests {
     #[test]
     fn ranges() {
         assert_eq!(check(|c, p| int_in(c, p, 5, 1..=10)), Ok(5));
-        assert_eq!(check(|c, p| int_in(c, p, 0, 1..=10)), Err("x: 0 is out of range: 1..=10".into()));
-        assert_eq!(check(|c, p| int_in(c, p, 0, 1..=i64::MAX)), Err("x: 0 is too small: at least 1".into()));
+        assert_eq!(
+            check(|c, p| int_in(c, p, 0, 1..=10)),
+            Err("x: 0 is out of range: 1..=10".into())
+        );
+        assert_eq!(
+            check(|c, p| int_in(c, p, 0, 1..=i64::MAX)),
+            Err("x: 0 is too small: at least 1".into())
+        );
     }
 
     #[test]
@@ -409,7 +500,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(check(|c, p| slug(c, p, "hot-news2")), Ok("hot-news2".into()));
+        assert_eq!(
+            check(|c, p| slug(c, p, "hot-news2")),
+            Ok("hot-news2".into())
+        );
         assert_eq!(
             check(|c, p| slug(c, p, "Hot News")),
             Err("x: invalid id `Hot News`: use only lowercase letters, digits and `-` (hint: e.g. `hot-news`)".into())
@@ -418,18 +512,35 @@ mod tests {
 
     #[test]
     fn zones_and_encodings() {
-        assert_eq!(check(|c, p| timezone(c, p, "Asia/Shanghai")), Ok(chrono_tz::Asia::Shanghai));
+        assert_eq!(
+            check(|c, p| timezone(c, p, "Asia/Shanghai")),
+            Ok(chrono_tz::Asia::Shanghai)
+        );
         assert_eq!(
             check(|c, p| timezone(c, p, "Asia/Shanghia")),
-            Err("x: unknown time zone `Asia/Shanghia` (hint: did you mean `Asia/Shanghai`?)".into())
+            Err(
+                "x: unknown time zone `Asia/Shanghia` (hint: did you mean `Asia/Shanghai`?)".into()
+            )
         );
         assert_eq!(
             check(|c, p| timezone(c, p, "Mars")),
-            Err("x: unknown time zone `Mars` (hint: an IANA time zone name, e.g. `Asia/Shanghai`)".into())
+            Err(
+                "x: unknown time zone `Mars` (hint: an IANA time zone name, e.g. `Asia/Shanghai`)"
+                    .into()
+            )
         );
-        assert_eq!(check(|c, p| encoding(c, p, "gb2312")), Ok(encoding_rs::GB18030));
-        assert_eq!(check(|c, p| encoding(c, p, "GBK")), Ok(encoding_rs::GB18030));
-        assert_eq!(check(|c, p| encoding(c, p, "utf-8")), Ok(encoding_rs::UTF_8));
+        assert_eq!(
+            check(|c, p| encoding(c, p, "gb2312")),
+            Ok(encoding_rs::GB18030)
+        );
+        assert_eq!(
+            check(|c, p| encoding(c, p, "GBK")),
+            Ok(encoding_rs::GB18030)
+        );
+        assert_eq!(
+            check(|c, p| encoding(c, p, "utf-8")),
+            Ok(encoding_rs::UTF_8)
+        );
         assert!(check(|c, p| encoding(c, p, "klingon")).is_err());
         assert!(check(|c, p| encoding(c, p, "iso-2022-kr")).is_err());
     }
@@ -454,7 +565,8 @@ mod tests {
 
     #[test]
     fn field_string_form() {
-        let f = check(|c, p| field(c, p, &RawField::Css("a.t".into()), FieldKind::Text)).expect("ok");
+        let f =
+            check(|c, p| field(c, p, &RawField::Css("a.t".into()), FieldKind::Text)).expect("ok");
         assert_eq!(f.css.source, "a.t");
         assert_eq!(f.attr, None);
         let f = check(|c, p| field(c, p, &RawField::Css("a".into()), FieldKind::Link)).expect("ok");
@@ -473,7 +585,11 @@ mod tests {
         assert_eq!(f.regex.as_ref().map(Regex::as_str), Some(r"id=(\d+)"));
         let raw = RawField::Table(table("a"));
         let f = check(|c, p| field(c, p, &raw, FieldKind::Link)).expect("ok");
-        assert_eq!(f.attr.as_deref(), Some("href"), "link defaults to href in table form too");
+        assert_eq!(
+            f.attr.as_deref(),
+            Some("href"),
+            "link defaults to href in table form too"
+        );
     }
 
     #[test]
@@ -485,7 +601,10 @@ mod tests {
         let f = check(|c, p| field(c, p, &one, FieldKind::Date)).expect("ok");
         assert_eq!(f.formats, vec!["%Y-%m-%d".to_owned()]);
         let many = RawField::Table(RawFieldTable {
-            format: Some(RawFormats::Many(vec!["%Y-%m-%d".into(), "%Y/%m/%d %H:%M".into()])),
+            format: Some(RawFormats::Many(vec![
+                "%Y-%m-%d".into(),
+                "%Y/%m/%d %H:%M".into(),
+            ])),
             ..table("span")
         });
         let f = check(|c, p| field(c, p, &many, FieldKind::Date)).expect("ok");
@@ -515,9 +634,15 @@ mod tests {
         let err = check(|c, p| field(c, p, &raw, FieldKind::Text)).expect_err("bad");
         let lines: Vec<&str> = err.lines().collect();
         assert_eq!(lines.len(), 3, "{err}");
-        assert!(lines[0].starts_with("x.css: invalid CSS selector `ul >> li`: "), "{err}");
+        assert!(
+            lines[0].starts_with("x.css: invalid CSS selector `ul >> li`: "),
+            "{err}"
+        );
         assert_eq!(lines[1], "x.attr: must not be empty");
-        assert!(lines[2].starts_with("x.regex: invalid regex `(`: unclosed group"), "{err}");
+        assert!(
+            lines[2].starts_with("x.regex: invalid regex `(`: unclosed group"),
+            "{err}"
+        );
         let missing = RawField::Table(RawFieldTable::default());
         let err = check(|c, p| field(c, p, &missing, FieldKind::Text)).expect_err("no css");
         assert!(err.starts_with("x.css: required key is missing"), "{err}");
