@@ -6,11 +6,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::fields::{self, FieldKind};
 use super::path::{KeyPath, Problem};
 use super::raw::{RawArticle, RawConfig, RawServer, RawSettings, RawSite};
 use super::sections::sections;
 use super::spec::{ArticleSpec, Config, ServerSpec, Settings, SiteSpec};
-use super::values::{self as v, Ctx, FieldKind};
+use super::values::{self as v, Ctx};
 use crate::model::SiteId;
 
 /// Checks and compiles `raw`. The problems carry key paths, no positions
@@ -234,7 +235,7 @@ fn compile_site(
 pub(super) fn article(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawArticle) -> Option<ArticleSpec> {
     let mut field = |key: &str, f: &Option<super::raw::RawField>, kind| match f {
         None => Some(None),
-        Some(f) => v::field(ctx, &path.key(key), f, kind).map(Some),
+        Some(f) => fields::field(ctx, &path.key(key), f, kind).map(Some),
     };
     let title = field("title", &raw.title, FieldKind::Text);
     let content = field("content", &raw.content, FieldKind::Text);
@@ -245,7 +246,7 @@ pub(super) fn article(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawArticle) -> Op
         .remove
         .iter()
         .enumerate()
-        .map(|(i, css)| v::css(ctx, &remove_path.index(i), css))
+        .map(|(i, css)| fields::css(ctx, &remove_path.index(i), css))
         .collect();
     Some(ArticleSpec {
         title: title?,

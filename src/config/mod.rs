@@ -3,6 +3,7 @@
 //! path and a hint.
 
 mod compile;
+mod fields;
 mod path;
 pub mod raw;
 mod raw_values;

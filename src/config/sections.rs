@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use super::compile::{article, settings};
+use super::fields::{self, FieldKind};
 use super::path::{KeyPath, Problem, quoted_list};
 use super::raw::{RawList, RawSection};
 use super::spec::{ArticleSpec, ListSpec, SectionSpec, Settings, SourceSpec};
-use super::values::{self as v, Ctx, FieldKind};
+use super::values::{self as v, Ctx};
 use crate::model::SectionId;
 
 /// Compiles every section of the site at `site_path`.
@@ -182,7 +183,7 @@ fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<
     };
     let next_page = match &raw.next_page {
         None => Some(None),
-        Some(f) => v::field(ctx, &path.key("next_page"), f, FieldKind::Link).map(Some),
+        Some(f) => fields::field(ctx, &path.key("next_page"), f, FieldKind::Link).map(Some),
     };
     let list = raw.list.as_ref().map(|l| list(ctx, &path.key("list"), l));
     let Some(url) = &raw.url else {
@@ -237,28 +238,28 @@ fn list(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawList) -> Option<ListSpec> {
             raw.item.as_ref(),
             "the CSS selector of one entry, e.g. `ul.list > li`",
         )
-        .and_then(|s| v::css(ctx, &path.key("item"), s));
+        .and_then(|s| fields::css(ctx, &path.key("item"), s));
     let link = ctx
         .required(
             &path.key("link"),
             raw.link.as_ref(),
             "the entry's link inside the item, e.g. `a`",
         )
-        .and_then(|f| v::field(ctx, &path.key("link"), f, FieldKind::Link));
+        .and_then(|f| fields::field(ctx, &path.key("link"), f, FieldKind::Link));
     let title = ctx
         .required(
             &path.key("title"),
             raw.title.as_ref(),
             "the entry's title inside the item, e.g. `a`",
         )
-        .and_then(|f| v::field(ctx, &path.key("title"), f, FieldKind::Text));
+        .and_then(|f| fields::field(ctx, &path.key("title"), f, FieldKind::Text));
     let date = match &raw.date {
         None => Some(None),
-        Some(f) => v::field(ctx, &path.key("date"), f, FieldKind::Date).map(Some),
+        Some(f) => fields::field(ctx, &path.key("date"), f, FieldKind::Date).map(Some),
     };
     let summary = match &raw.summary {
         None => Some(None),
-        Some(f) => v::field(ctx, &path.key("summary"), f, FieldKind::Text).map(Some),
+        Some(f) => fields::field(ctx, &path.key("summary"), f, FieldKind::Text).map(Some),
     };
     Some(ListSpec {
         item: item?,
