@@ -351,3 +351,13 @@ fn compile_accepts_raw_from_json() {
         problems[0].message
     );
 }
+
+#[test]
+fn raw_config_round_trips_through_toml() {
+    let text = std::fs::read_to_string("fixtures/configs/valid-full.toml").expect("fixture");
+    let raw = parse_raw(&text, "valid-full.toml").expect("valid");
+    let written = toml::to_string(&raw).expect("serializable");
+    let again = parse_raw(&written, "written.toml").expect("still valid");
+    assert_eq!(raw, again);
+    ok(&written);
+}
