@@ -22,12 +22,6 @@ pub struct Config {
 }
 
 impl Config {
-    /// One line: sites and sections.
-    pub fn summary(&self) -> String {
-        let sections: usize = self.sites.iter().map(|s| s.sections.len()).sum();
-        format!("{} site(s), {sections} section(s)", self.sites.len())
-    }
-
     /// The site with this id.
     pub fn site(&self, id: &str) -> Option<&SiteSpec> {
         self.sites.iter().find(|s| s.id.as_str() == id)
