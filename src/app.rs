@@ -53,6 +53,8 @@ pub struct AppState {
     pub config_path: Option<PathBuf>,
     /// The last failed reload, shown on `/healthz`.
     pub config_error: RwLock<Option<String>>,
+    /// The admin API's token and edit lock (`None`: the admin API is off).
+    pub admin: Option<crate::admin::Admin>,
     snapshot_due: Notify,
 }
 
@@ -62,6 +64,7 @@ impl AppState {
         let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
         let feeds = FeedIndex::build(&config, 0);
+        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
         Ok(Arc::new(Self {
             live: RwLock::new(Arc::new(Live {
                 config: Arc::new(config),
@@ -75,6 +78,7 @@ impl AppState {
             started: Utc::now(),
             config_path,
             config_error: RwLock::new(None),
+            admin,
             snapshot_due: Notify::new(),
         }))
     }

@@ -185,6 +185,7 @@ async fn scrape_cmd(
         let opts = ScrapeOptions {
             fetch_articles: section.settings.fetch_articles && !no_articles,
             now: chrono::Utc::now(),
+            article_limit: usize::MAX,
         };
         let label = format!("{}/{}", site.id, section.id);
         match scrape::scrape_section(&fetcher, site, section, &Previous::default(), opts).await {

@@ -5,6 +5,7 @@
 //! `config -> scheduler -> fetch -> extract -> normalize -> store -> render -> http`.
 //! [`scrape`] strings fetch, extract and normalize together for one section.
 
+pub mod admin;
 pub mod app;
 pub mod cache;
 pub mod catalog;

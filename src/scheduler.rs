@@ -258,6 +258,7 @@ pub async fn run_once(state: &Arc<AppState>, site: &SiteSpec, section: &SectionS
     let opts = ScrapeOptions {
         fetch_articles: section.settings.fetch_articles,
         now: Utc::now(),
+        article_limit: usize::MAX,
     };
     let started = Instant::now();
     let result = scrape::scrape_section(&state.fetcher, site, section, &previous, opts).await;

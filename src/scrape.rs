@@ -55,6 +55,8 @@ pub struct ScrapeOptions {
     pub fetch_articles: bool,
     /// The time of the scrape (first-seen time of new entries).
     pub now: DateTime<Utc>,
+    /// Fetch at most this many article pages (`usize::MAX`: all).
+    pub article_limit: usize,
 }
 
 /// A problem with one field of one item.
@@ -75,6 +77,12 @@ pub struct ItemReport {
     pub title: Option<String>,
     /// Missing or unparsable fields.
     pub problems: Vec<FieldProblem>,
+    /// What the list selectors found, as found.
+    pub raw: extract::RawItem,
+    /// What the article selectors found, when the article was fetched.
+    pub article: Option<RawArticle>,
+    /// The entry it became, if any.
+    pub entry_id: Option<EntryId>,
 }
 
 /// Everything a scrape found out.
@@ -168,33 +176,58 @@ pub async fn scrape_section(
 
     let mut seen_ids = HashSet::new();
     for (item, base) in raw_items {
-        let (entry, problems) = build_item(
+        let url = item
+            .link
+            .as_deref()
+            .and_then(|href| normalize::canonical_url(&base, href));
+        if let Some(url) = &url {
+            if !seen_ids.insert(EntryId(url.to_string())) {
+                // The same article listed twice (tracking parameters, fragments):
+                // one entry, one article fetch.
+                report.items.push(ItemReport {
+                    link: Some(url.to_string()),
+                    title: item.title.as_deref().map(normalize::fold_whitespace),
+                    problems: vec![FieldProblem {
+                        field: "link",
+                        problem: "duplicate of an earlier item (same canonical URL); skipped"
+                            .to_owned(),
+                    }],
+                    raw: item,
+                    article: None,
+                    entry_id: None,
+                });
+                continue;
+            }
+        }
+        let built = build_item(
             fetcher,
             site,
             section,
             previous,
             opts,
             &item,
-            &base,
+            url,
             &mut report,
         )
         .await;
-        let link = entry
-            .as_ref()
-            .map(|e| e.url.clone())
-            .or_else(|| item.link.clone());
         report.items.push(ItemReport {
-            link,
-            title: entry
+            link: built
+                .entry
+                .as_ref()
+                .map(|e| e.url.clone())
+                .or_else(|| item.link.clone()),
+            title: built
+                .entry
                 .as_ref()
                 .map(|e| e.title.clone())
                 .or(item.title.clone()),
-            problems,
+            problems: built.problems,
+            raw: item,
+            article: built.article,
+            entry_id: built.entry.as_ref().map(|e| e.id.clone()),
         });
-        if let Some(entry) = entry {
-            if seen_ids.insert(entry.id.clone()) {
-                report.entries.push(entry);
-            }
+        if let Some(entry) = built.entry {
+            report.entries.push(entry);
         }
     }
     crate::model::sort_newest_first(&mut report.entries);
@@ -209,6 +242,13 @@ fn page_base(page: &Page, base_href: Option<&str>) -> Url {
         .unwrap_or_else(|| page.url.clone())
 }
 
+/// What one list item became.
+struct Built {
+    entry: Option<Entry>,
+    problems: Vec<FieldProblem>,
+    article: Option<RawArticle>,
+}
+
 /// Turns one list item into an entry, fetching its article when needed.
 #[allow(clippy::too_many_arguments)]
 async fn build_item(
@@ -218,15 +258,11 @@ async fn build_item(
     previous: &Previous,
     opts: ScrapeOptions,
     item: &extract::RawItem,
-    base: &Url,
+    url: Option<Url>,
     report: &mut ScrapeReport,
-) -> (Option<Entry>, Vec<FieldProblem>) {
+) -> Built {
     let mut problems = Vec::new();
-    let Some(url) = item
-        .link
-        .as_deref()
-        .and_then(|href| normalize::canonical_url(base, href))
-    else {
+    let Some(url) = url else {
         problems.push(FieldProblem {
             field: "link",
             problem: match &item.link {
@@ -234,15 +270,26 @@ async fn build_item(
                 Some(raw) => format!("`{raw}` is not an http(s) link"),
             },
         });
-        return (None, problems);
+        return Built {
+            entry: None,
+            problems,
+            article: None,
+        };
     };
     let id = EntryId(url.to_string());
     let list_title = item.title.as_deref().map(normalize::fold_whitespace);
-    let known = previous.entries.get(&id);
-
-    let reuse = known.filter(|k| list_title.as_deref().is_none_or(|t| t == k.title));
+    // A known entry whose list title did not change keeps what its article
+    // gave last time: the article is not fetched again.
+    let reuse = previous.entries.get(&id).filter(|k| {
+        list_title.as_deref().is_none_or(|t| {
+            t == k.title
+                || k.title
+                    .starts_with(t.trim_end_matches("...").trim_end_matches('…'))
+        }) && (k.content_html.is_some() || section.article.is_none())
+    });
+    let may_fetch = opts.fetch_articles && report.articles_fetched < opts.article_limit;
     let article = match (&section.article, reuse) {
-        (Some(spec), None) if opts.fetch_articles => {
+        (Some(spec), None) if may_fetch => {
             match fetch_article(fetcher, site, section, &url, spec).await {
                 Ok((raw, article_base)) => {
                     report.articles_fetched += 1;
@@ -271,15 +318,21 @@ async fn build_item(
     problems.extend(more);
     if let (Some(k), None) = (reuse, &article) {
         // Keep what the earlier article fetch found.
+        entry.title = k.title.clone();
         entry.content_html = k.content_html.clone();
         entry.author = entry.author.or_else(|| k.author.clone());
         entry.image = k.image.clone();
         entry.published = k.published.or(entry.published);
-        if entry.summary.is_none() {
-            entry.summary = k.summary.clone();
+        if entry.summary.is_none() || k.content_html.is_some() {
+            entry.summary = k.summary.clone().or(entry.summary);
         }
+        problems.retain(|p| p.field != "date" || entry.published.is_none());
     }
-    (Some(entry), problems)
+    Built {
+        entry: Some(entry),
+        problems,
+        article: article.map(|(raw, _)| raw),
+    }
 }
 
 async fn fetch_article(

@@ -2,11 +2,25 @@
 //! specs (`spec`). Every problem is reported with `file:line:col`, the key
 //! path and a hint.
 
+mod compile;
+mod fields;
+mod path;
+pub mod raw;
+mod raw_values;
+mod sections;
+mod span;
 pub mod spec;
+mod units;
+mod values;
 
 use std::fmt;
 use std::path::Path;
 
+use toml::de::DeTable;
+
+pub use compile::compile;
+pub use path::{KeyPath, Problem, Seg};
+pub use raw::RawConfig;
 pub use spec::Config;
 
 /// One problem in a config file.
@@ -74,13 +88,66 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
 
 /// Parses and compiles config `text`; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
-    let _ = text;
-    Err(ConfigErrors(vec![ConfigError {
-        file: file.to_owned(),
-        line: 1,
-        col: 1,
-        path: String::new(),
-        message: "config parsing not implemented".to_owned(),
-        hint: None,
-    }]))
+    let doc = DeTable::parse(text).map_err(|e| syntax_error(text, file, &e))?;
+    let de = units::deserialize(doc.get_ref());
+    let compiled = compile::compile_with(&de.raw, &de.removed);
+    let mut problems = de.problems;
+    match compiled {
+        Ok(config) if problems.is_empty() => return Ok(config),
+        Ok(_) => {}
+        Err(more) => problems.extend(more),
+    }
+    Err(locate(text, file, doc.get_ref(), problems))
 }
+
+/// Parses `text` into the raw serde types, checking types and keys only
+/// (no value rules: see [`compile`]).
+pub fn parse_raw(text: &str, file: &str) -> Result<RawConfig, ConfigErrors> {
+    let doc = DeTable::parse(text).map_err(|e| syntax_error(text, file, &e))?;
+    let de = units::deserialize(doc.get_ref());
+    if de.problems.is_empty() {
+        Ok(de.raw)
+    } else {
+        Err(locate(text, file, doc.get_ref(), de.problems))
+    }
+}
+
+/// A TOML syntax error, at the parser's position.
+fn syntax_error(text: &str, file: &str, e: &toml::de::Error) -> ConfigErrors {
+    let (line, col) = span::line_col(text, e.span().map_or(0, |s| s.start));
+    ConfigErrors(vec![ConfigError {
+        file: file.to_owned(),
+        line,
+        col,
+        path: String::new(),
+        message: format!(
+            "TOML syntax error: {}",
+            e.message().trim().replace('\n', " ")
+        ),
+        hint: None,
+    }])
+}
+
+/// Gives each problem its `line:col`; sorted by position.
+fn locate(text: &str, file: &str, doc: &DeTable<'_>, problems: Vec<Problem>) -> ConfigErrors {
+    let mut errors: Vec<ConfigError> = problems
+        .into_iter()
+        .map(|p| {
+            let (line, col) = span::line_col(text, span::offset(doc, &p.path));
+            ConfigError {
+                file: file.to_owned(),
+                line,
+                col,
+                path: p.path.to_string(),
+                message: p.message,
+                hint: p.hint,
+            }
+        })
+        .collect();
+    errors.sort_by_key(|e| (e.line, e.col));
+    errors.dedup();
+    ConfigErrors(errors)
+}
+
+#[cfg(test)]
+mod tests;

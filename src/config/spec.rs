@@ -22,15 +22,24 @@ pub struct Config {
 }
 
 impl Config {
-    /// One line: sites and sections.
-    pub fn summary(&self) -> String {
-        let sections: usize = self.sites.iter().map(|s| s.sections.len()).sum();
-        format!("{} site(s), {sections} section(s)", self.sites.len())
-    }
-
     /// The site with this id.
     pub fn site(&self, id: &str) -> Option<&SiteSpec> {
         self.sites.iter().find(|s| s.id.as_str() == id)
+    }
+
+    /// One line for logs and `check`: `2 sites, 11 sections (8 scraped, 3 groups)`.
+    pub fn summary(&self) -> String {
+        let sections = self.sites.iter().flat_map(|s| &s.sections);
+        let (total, groups) =
+            sections.fold((0, 0), |(t, g), s| (t + 1, g + usize::from(s.is_group())));
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {} ({} scraped, {})",
+            plural(self.sites.len(), "site"),
+            plural(total, "section"),
+            total - groups,
+            plural(groups, "group"),
+        )
     }
 }
 
@@ -230,7 +239,36 @@ impl CssSelector {
                 source: source.to_owned(),
                 selector,
             })
-            .map_err(|e| format!("invalid CSS selector `{source}`: {e}"))
+            .map_err(|e| format!("invalid CSS selector `{source}`: {}", describe(&e)))
+    }
+}
+
+/// One line about a selector error (scraper's own text spans lines for
+/// some kinds).
+fn describe(e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as K;
+    match e {
+        K::UnexpectedSelectorParseError(kind) => {
+            // `DanglingCombinator` -> `dangling combinator`, data kept as is.
+            let debug = format!("{kind:?}");
+            let (name, data) = debug.split_at(debug.find('(').unwrap_or(debug.len()));
+            let mut words = String::new();
+            for c in name.chars() {
+                if c.is_ascii_uppercase() && !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push(c.to_ascii_lowercase());
+            }
+            words + data
+        }
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or(text)
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! with compression, a request timeout and a body limit.
 
 pub mod feed;
-mod pages;
+pub mod pages;
 mod status;
 
 use std::convert::Infallible;
@@ -27,6 +27,8 @@ use tower_http::timeout::TimeoutLayer;
 use crate::app::AppState;
 use crate::metrics::Route;
 
+pub use pages::escape;
+
 /// Largest request body accepted (admin API bodies are config sections).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Longest a request may take.
@@ -45,9 +47,17 @@ pub fn router(state: Arc<AppState>) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ));
-    Router::new()
+    let admin = state
+        .admin
+        .is_some()
+        .then(|| crate::admin::routes(state.clone()).layer(RequestBodyLimitLayer::new(BODY_LIMIT)));
+    let mut router = Router::new()
         .route("/feeds/{*path}", get(feed_route).head(feed_route))
-        .merge(others)
+        .merge(others);
+    if let Some(admin) = admin {
+        router = router.merge(admin);
+    }
+    router
         .fallback(not_found)
         .with_state(state)
 }

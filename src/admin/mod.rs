@@ -1,0 +1,143 @@
+//! The admin API (`/api/...`) and page (`/admin`): list sections with their
+//! health, read, write and delete a section's config (written to the file
+//! with comments kept, applied live), scrape now, preview a section config
+//! without saving, read and replace the whole config.
+
+mod api;
+pub mod auth;
+pub mod edit;
+mod page;
+mod preview;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+
+use crate::app::AppState;
+use auth::{Refusal, Token};
+
+/// The admin side of the state: the token and the lock that serializes edits.
+#[derive(Debug)]
+pub struct Admin {
+    /// The token every request must carry.
+    pub token: Token,
+    /// Held while the config file is read, edited and written.
+    pub edit_lock: tokio::sync::Mutex<()>,
+}
+
+impl Admin {
+    /// The admin side, if `admin_token_env` names a set variable.
+    pub fn from_env(var: Option<&str>) -> Option<Self> {
+        Token::from_env(var).map(|token| Self {
+            token,
+            edit_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+}
+
+/// A JSON error answer: `{"error": "...", "field": "..."}`.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    /// What went wrong, one sentence.
+    pub error: String,
+    /// The config field at fault (`list.item`), when there is one.
+    pub field: Option<String>,
+    /// Every error, when there are several (a whole config).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    #[serde(skip)]
+    status: StatusCode,
+}
+
+impl ApiError {
+    /// An error with a status and no field.
+    pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            field: None,
+            errors: Vec::new(),
+            status,
+        }
+    }
+
+    /// The same error naming `field`.
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let mut r = (status, axum::Json(self)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"portalfeed\""),
+            );
+        }
+        r
+    }
+}
+
+/// The admin routes (only mounted when the token is set).
+pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    let api = Router::new()
+        .route("/api/sections", get(api::list_sections))
+        .route(
+            "/api/sites/{site}/sections/{section}",
+            get(api::get_section)
+                .put(api::put_section)
+                .delete(api::delete_section),
+        )
+        .route(
+            "/api/sites/{site}/sections/{section}/refresh",
+            post(api::refresh),
+        )
+        .route("/api/preview", post(preview::preview))
+        .route("/api/config", get(api::get_config).put(api::put_config))
+        .route_layer(middleware::from_fn_with_state(state, require_token));
+    Router::new()
+        .route("/admin", get(page::page))
+        .route("/admin/", get(page::page))
+        .route("/admin/login", post(page::login))
+        .route("/admin/logout", post(page::logout))
+        .route("/admin/app.js", get(page::script))
+        .route("/admin/app.css", get(page::style))
+        .merge(api)
+}
+
+async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let Some(admin) = state.admin.as_ref() else {
+        return ApiError::new(StatusCode::NOT_FOUND, "the admin API is off").into_response();
+    };
+    match auth::check(&admin.token, req.method(), req.headers()) {
+        Ok(_) => next.run(req).await,
+        Err(Refusal::Unauthorized) => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong admin token: send `Authorization: Bearer <token>`",
+        )
+        .into_response(),
+        Err(Refusal::CrossOrigin) => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross-origin change refused: the request's Origin is not this server",
+        )
+        .into_response(),
+    }
+}
+
+/// Logs an admin change: who (token fingerprint), what, when (the log line's time).
+pub fn audit(state: &AppState, what: &str) {
+    let who = state
+        .admin
+        .as_ref()
+        .map_or("-", |a| a.token.fingerprint());
+    tracing::info!(who, what, "admin change");
+}
