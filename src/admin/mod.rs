@@ -135,9 +135,6 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
 
 /// Logs an admin change: who (token fingerprint), what, when (the log line's time).
 pub fn audit(state: &AppState, what: &str) {
-    let who = state
-        .admin
-        .as_ref()
-        .map_or("-", |a| a.token.fingerprint());
+    let who = state.admin.as_ref().map_or("-", |a| a.token.fingerprint());
     tracing::info!(who, what, "admin change");
 }

@@ -57,9 +57,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     if let Some(admin) = admin {
         router = router.merge(admin);
     }
-    router
-        .fallback(not_found)
-        .with_state(state)
+    router.fallback(not_found).with_state(state)
 }
 
 async fn feed_route(State(state): State<Arc<AppState>>, req: Request) -> Response<Body> {
