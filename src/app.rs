@@ -61,10 +61,20 @@ pub struct AppState {
 impl AppState {
     /// A state for `config` with an already opened store.
     pub fn new(config: Config, store: Store, config_path: Option<PathBuf>) -> Result<Arc<Self>> {
+        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
+        Self::with_admin(config, store, config_path, admin)
+    }
+
+    /// A state whose admin side is given (not read from the environment).
+    pub fn with_admin(
+        config: Config,
+        store: Store,
+        config_path: Option<PathBuf>,
+        admin: Option<crate::admin::Admin>,
+    ) -> Result<Arc<Self>> {
         let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
         let feeds = FeedIndex::build(&config, 0);
-        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
         Ok(Arc::new(Self {
             live: RwLock::new(Arc::new(Live {
                 config: Arc::new(config),
@@ -142,7 +152,18 @@ pub struct Service {
 impl Service {
     /// Opens the store, binds `config.server.listen`, starts the scheduler
     /// and the server.
-    pub async fn start(mut config: Config, config_path: Option<PathBuf>) -> Result<Self> {
+    pub async fn start(config: Config, config_path: Option<PathBuf>) -> Result<Self> {
+        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
+        Self::start_with(config, config_path, admin).await
+    }
+
+    /// Like [`Service::start`], with the admin side given instead of read
+    /// from the environment variable the config names.
+    pub async fn start_with(
+        mut config: Config,
+        config_path: Option<PathBuf>,
+        admin: Option<crate::admin::Admin>,
+    ) -> Result<Self> {
         let (store, problem) = Store::open(config.server.data_dir.clone());
         if let Some(problem) = problem {
             tracing::warn!(%problem, "snapshot not loaded");
@@ -156,7 +177,7 @@ impl Service {
             // An ephemeral listen port: self links use the real one.
             let _ = config.server.public_url.set_port(Some(addr.port()));
         }
-        let state = AppState::new(config, store, config_path)?;
+        let state = AppState::with_admin(config, store, config_path, admin)?;
         let config = state.config();
         state.scheduler.apply(&state, &config);
         let (stop, stopped) = watch::channel(false);

@@ -34,10 +34,15 @@ pub struct Admin {
 impl Admin {
     /// The admin side, if `admin_token_env` names a set variable.
     pub fn from_env(var: Option<&str>) -> Option<Self> {
-        Token::from_env(var).map(|token| Self {
+        Token::from_env(var).map(Self::with_token)
+    }
+
+    /// The admin side with this token.
+    pub fn with_token(token: Token) -> Self {
+        Self {
             token,
             edit_lock: tokio::sync::Mutex::new(()),
-        })
+        }
     }
 }
 
