@@ -287,11 +287,20 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
     config.server.listen = listen;
     config.server.public_url = url::Url::parse(&format!("http://{listen}"))?;
     config.server.data_dir = None;
-    let service = Service::start(config, None).await?;
+    // The config, pointed at the portal, is written to a scratch file so the
+    // admin page can edit it live (it goes away with the demo).
+    let dir = std::env::temp_dir().join(format!("portalfeed-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("demo.toml");
+    std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    let service = Service::start(config, Some(path.clone())).await?;
     println!("fixture portal: {}/", portal.base_url());
+    println!("demo config (edited live by the admin page): {}", path.display());
     print_feeds(&service);
     shutdown_signal().await;
-    service.shutdown().await
+    let result = service.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 fn print_feeds(service: &Service) {
