@@ -295,7 +295,10 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
     std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
     let service = Service::start(config, Some(path.clone())).await?;
     println!("fixture portal: {}/", portal.base_url());
-    println!("demo config (edited live by the admin page): {}", path.display());
+    println!(
+        "demo config (edited live by the admin page): {}",
+        path.display()
+    );
     print_feeds(&service);
     shutdown_signal().await;
     let result = service.shutdown().await;

@@ -6,7 +6,7 @@ mod common;
 use std::io::Read;
 use std::time::Duration;
 
-use common::{client, demo_config, parse_feed, wait_scraped};
+use common::{client, demo_config, parse_feed, set_default, wait_scraped};
 use portalfeed::app::Service;
 use portalfeed::demo::{Fault, FixturePortal};
 use portalfeed::model::{SectionId, SiteId};
@@ -27,37 +27,6 @@ async fn start(portal: &FixturePortal) -> Service {
     let service = Service::start(cfg, None).await.expect("service starts");
     wait_scraped(&service, 1).await;
     service
-}
-
-/// Sets `key = value` in the config's `[defaults]` table (replacing it there).
-fn set_default(text: &str, key: &str, value: &str) -> String {
-    let mut out = String::new();
-    let mut in_defaults = false;
-    let mut done = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            if in_defaults && !done {
-                out.push_str(&format!("{key} = {value}\n"));
-                done = true;
-            }
-            in_defaults = trimmed.starts_with("[defaults]");
-        }
-        if in_defaults && trimmed.starts_with(&format!("{key} "))
-            || in_defaults && trimmed.starts_with(&format!("{key}="))
-        {
-            out.push_str(&format!("{key} = {value}\n"));
-            done = true;
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    assert!(
-        done,
-        "config/demo.toml has a [defaults] table followed by another table"
-    );
-    out
 }
 
 #[tokio::test]
