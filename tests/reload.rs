@@ -54,7 +54,10 @@ async fn file_edits_add_change_and_remove_sections() {
         portalfeed::model::SiteId::new("demo").expect("id"),
         portalfeed::model::SectionId::new("local-two").expect("id"),
     );
-    eventually("new section scraped", || service.state.store.health(&key).scrapes > 0).await;
+    eventually("new section scraped", || {
+        service.state.store.health(&key).scrapes > 0
+    })
+    .await;
     let r = http
         .get(format!("{base}/feeds/demo/local-two.rss"))
         .send()
@@ -67,10 +70,18 @@ async fn file_edits_add_change_and_remove_sections() {
         portalfeed::model::SiteId::new("demo").expect("id"),
         portalfeed::model::SectionId::new("local").expect("id"),
     );
-    assert_eq!(service.state.store.health(&local).scrapes, 1, "local not rescraped");
+    assert_eq!(
+        service.state.store.health(&local).scrapes,
+        1,
+        "local not rescraped"
+    );
 
     // Change it: a new title shows in the config in force.
-    std::fs::write(&path, added.replace("title = \"Local two\"", "title = \"Local 2\"")).expect("write");
+    std::fs::write(
+        &path,
+        added.replace("title = \"Local two\"", "title = \"Local 2\""),
+    )
+    .expect("write");
     eventually("section changed", || {
         service
             .state
@@ -110,7 +121,11 @@ async fn a_broken_edit_keeps_the_old_config_and_says_why() {
         .await
         .expect("body");
 
-    std::fs::write(&path, text.replace("item = \"ul.list > li\"", "item = \"ul.list >> li[\"")).expect("write");
+    std::fs::write(
+        &path,
+        text.replace("item = \"ul.list > li\"", "item = \"ul.list >> li[\""),
+    )
+    .expect("write");
     eventually("error recorded", || {
         service
             .state
@@ -121,7 +136,9 @@ async fn a_broken_edit_keeps_the_old_config_and_says_why() {
     })
     .await;
     let health = get_json(&http, &format!("{base}/healthz")).await;
-    let error = health["config_error"].as_str().expect("config_error on /healthz");
+    let error = health["config_error"]
+        .as_str()
+        .expect("config_error on /healthz");
     assert!(error.contains("list.item"), "{error}");
     assert!(error.contains(":"), "with its position: {error}");
     assert_eq!(health["status"], "degraded");
@@ -136,7 +153,19 @@ async fn a_broken_edit_keeps_the_old_config_and_says_why() {
         .expect("body");
     assert_eq!(feed_before, feed_after);
     assert_eq!(
-        service.state.config().site("demo").unwrap().section("local").unwrap().source.as_ref().unwrap().list.item.source,
+        service
+            .state
+            .config()
+            .site("demo")
+            .unwrap()
+            .section("local")
+            .unwrap()
+            .source
+            .as_ref()
+            .unwrap()
+            .list
+            .item
+            .source,
         "ul.list > li"
     );
 
