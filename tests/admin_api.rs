@@ -1,6 +1,7 @@
 //! The admin API over real sockets: auth, every route, every error code,
 //! edits that land in the file (comments kept) and survive a restart,
 //! previews that save nothing.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The real binary: `serve` killed with SIGKILL mid-life or stopped with
 //! SIGTERM comes back with every feed answering from the snapshot, even with
 //! the portal down.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

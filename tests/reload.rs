@@ -1,5 +1,6 @@
 //! Hot reload: edits to the config file apply without a restart; a broken
 //! edit leaves the old config running and says why on /healthz.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

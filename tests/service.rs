@@ -1,5 +1,6 @@
 //! The service over real sockets: routes, caching headers, compression,
 //! history across scrapes, faults, restarts, politeness.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -434,7 +435,8 @@ async fn faults_keep_the_last_good_feed() {
     let good = get(&http, &url).await;
     let health_url = format!("{}/healthz", service.base_url());
 
-    let cases: Vec<(&str, Box<dyn Fn(&FixturePortal)>)> = vec![
+    type BreakIt = Box<dyn Fn(&FixturePortal)>;
+    let cases: Vec<(&str, BreakIt)> = vec![
         (
             "500",
             Box::new(|p: &FixturePortal| p.set_fault(Some(Fault::Status(500)))),

@@ -91,8 +91,8 @@ pub fn set_default(text: &str, key: &str, value: &str) -> String {
             }
             in_defaults = trimmed.starts_with("[defaults]");
         }
-        if in_defaults && trimmed.starts_with(&format!("{key} "))
-            || in_defaults && trimmed.starts_with(&format!("{key}="))
+        if in_defaults
+            && (trimmed.starts_with(&format!("{key} ")) || trimmed.starts_with(&format!("{key}=")))
         {
             out.push_str(&format!("{key} = {value}\n"));
             done = true;
