@@ -44,7 +44,9 @@ async fn main() {
                         .header(header::VARY, "Accept-Encoding");
                     if req.headers().get(header::IF_NONE_MATCH) == Some(&etag) {
                         return Ok::<_, Infallible>(
-                            b.status(StatusCode::NOT_MODIFIED).body(Full::new(Bytes::new())).unwrap(),
+                            b.status(StatusCode::NOT_MODIFIED)
+                                .body(Full::new(Bytes::new()))
+                                .unwrap(),
                         );
                     }
                     let gzip = req
