@@ -396,6 +396,22 @@ async fn sections_get_put_delete_refresh_config() {
     assert_eq!(local.title, "Local news");
 }
 
+/// `POST /api/preview` of `section` in site `demo`.
+async fn post_preview(
+    http: &reqwest::Client,
+    base: &str,
+    section: Value,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    call(
+        http,
+        Method::POST,
+        &format!("{base}/api/preview"),
+        Some(TOKEN),
+        Some(json!({"site": "demo", "section": section})),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn preview_reports_fields_and_saves_nothing() {
     let portal = FixturePortal::start().await.expect("portal");
@@ -416,14 +432,7 @@ async fn preview_reports_fields_and_saves_nothing() {
     // A broken selector: reported with its field, nothing saved.
     let mut broken = section.clone();
     broken["list"]["item"] = json!("ul.gone > li");
-    let (status, _, preview) = call(
-        &http,
-        Method::POST,
-        &format!("{base}/api/preview"),
-        t,
-        Some(json!({"site": "demo", "section": broken})),
-    )
-    .await;
+    let (status, _, preview) = post_preview(&http, &base, broken).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(preview["ok"], false);
     assert_eq!(preview["field"], "list.item");
@@ -436,27 +445,13 @@ async fn preview_reports_fields_and_saves_nothing() {
     // An invalid one: 422 naming the field.
     let mut invalid = section.clone();
     invalid["list"]["date"] = json!({"css": "span", "regex": "(unclosed"});
-    let (status, _, err) = call(
-        &http,
-        Method::POST,
-        &format!("{base}/api/preview"),
-        t,
-        Some(json!({"site": "demo", "section": invalid})),
-    )
-    .await;
+    let (status, _, err) = post_preview(&http, &base, invalid).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["field"], "list.date.regex", "{err}");
     // A date selector that finds no date: the field's problem is reported.
     let mut nodate = section.clone();
     nodate["list"]["date"] = json!("a");
-    let (_, _, preview) = call(
-        &http,
-        Method::POST,
-        &format!("{base}/api/preview"),
-        t,
-        Some(json!({"site": "demo", "section": nodate})),
-    )
-    .await;
+    let (_, _, preview) = post_preview(&http, &base, nodate).await;
     let item = &preview["items"][0];
     assert!(item["fields"]["date"]["raw"].is_string());
     assert!(
@@ -469,14 +464,7 @@ async fn preview_reports_fields_and_saves_nothing() {
     );
 
     // A good one returns what a scrape publishes (same ids, same titles).
-    let (status, _, preview) = call(
-        &http,
-        Method::POST,
-        &format!("{base}/api/preview"),
-        t,
-        Some(json!({"site": "demo", "section": section})),
-    )
-    .await;
+    let (status, _, preview) = post_preview(&http, &base, section).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(preview["ok"], true, "{preview}");
     let feed = parse_feed(
