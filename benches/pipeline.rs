@@ -80,6 +80,7 @@ fn bench_render(c: &mut Criterion) {
                 Format::Rss,
                 Utc::now(),
                 std::time::Duration::from_secs(60),
+                0,
             )
         })
     });

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use crate::cache::RenderCache;
+use crate::cache::{HotTable, RenderCache};
 use crate::catalog::{FeedIndex, SectionKey};
 use crate::config::{self, Config};
 use crate::fetch::Fetcher;
@@ -31,6 +31,16 @@ pub struct Live {
     pub config: Arc<Config>,
     /// Its feeds, indexed.
     pub feeds: FeedIndex,
+    /// The current renderings of its feeds (no `?limit`).
+    pub hot: HotTable,
+}
+
+impl Live {
+    fn new(config: Arc<Config>, epoch: u32) -> Self {
+        let feeds = FeedIndex::build(&config, epoch);
+        let hot = HotTable::new(feeds.defs().len());
+        Self { config, feeds, hot }
+    }
 }
 
 /// Everything the handlers and the scheduler share.
@@ -74,12 +84,8 @@ impl AppState {
     ) -> Result<Arc<Self>> {
         let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
-        let feeds = FeedIndex::build(&config, 0);
         Ok(Arc::new(Self {
-            live: RwLock::new(Arc::new(Live {
-                config: Arc::new(config),
-                feeds,
-            })),
+            live: RwLock::new(Arc::new(Live::new(Arc::new(config), 0))),
             store: Arc::new(store),
             cache: RenderCache::new(CACHE_BYTES),
             metrics: Metrics::default(),
@@ -99,6 +105,13 @@ impl AppState {
         self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Runs `f` on the config and feeds in force without cloning them (the
+    /// feed hot path).
+    #[inline]
+    pub fn with_live<R>(&self, f: impl FnOnce(&Live) -> R) -> R {
+        f(&self.live.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// The config in force.
     pub fn config(&self) -> Arc<Config> {
         self.live().config.clone()
@@ -108,12 +121,9 @@ impl AppState {
     /// and makes the scheduler match it.
     pub fn install(self: &Arc<Self>, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
         let epoch = self.live().feeds.epoch.wrapping_add(1);
-        let feeds = FeedIndex::build(&config, epoch);
         let config = Arc::new(config);
-        *self.live.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Live {
-            config: config.clone(),
-            feeds,
-        });
+        *self.live.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(Live::new(config.clone(), epoch));
         self.cache.clear();
         let (started, removed) = self.scheduler.apply(self, &config);
         for key in &removed {
@@ -129,7 +139,9 @@ impl AppState {
     /// shows it (when its entries changed) and schedule a snapshot.
     pub fn section_changed(&self, key: &SectionKey, entries_changed: bool) {
         if entries_changed {
-            let slots = self.live().feeds.slots_for(key);
+            let live = self.live();
+            let slots = live.feeds.slots_for(key);
+            live.hot.invalidate(&slots);
             self.cache.invalidate_slots(slots);
         }
         self.snapshot_due.notify_one();

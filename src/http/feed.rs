@@ -27,7 +27,33 @@ enum Encoding {
     Br,
 }
 
-/// Answers a feed request. `path` is the URI path, `query` its query.
+/// Answers a feed request from the hot table without awaiting anything, or
+/// `None` when it needs the slow path (a miss, `?limit`, an error answer).
+#[inline]
+pub fn serve_hot(
+    state: &AppState,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Option<Response<Body>> {
+    if query.is_some() || (method != Method::GET && method != Method::HEAD) {
+        return None;
+    }
+    let (feed_path, format) = parse_path(path)?;
+    let rendered = state.with_live(|live| {
+        let slot = live.feeds.lookup(feed_path)?;
+        live.hot.get(slot, format)
+    })?;
+    state.metrics.cache_hit();
+    let response = respond(&rendered, method, headers);
+    state
+        .metrics
+        .request(Route::Feed, response.status().as_u16());
+    Some(response)
+}
+
+/// Answers a feed request.
 pub async fn serve_feed(
     state: &Arc<AppState>,
     method: &Method,
@@ -35,6 +61,9 @@ pub async fn serve_feed(
     query: Option<&str>,
     headers: &HeaderMap,
 ) -> Response<Body> {
+    if let Some(r) = serve_hot(state, method, path, query, headers) {
+        return r;
+    }
     let response = answer(state, method, path, query, headers).await;
     state
         .metrics
@@ -83,11 +112,19 @@ async fn answer(
         format,
         limit,
     };
-    let rendered = match state.cache.get(&key).await {
-        Some(r) => {
+    // Read before rendering: a change during the render makes it stale.
+    let generation = live.hot.generation(slot);
+    let mut rendered = None;
+    if let Some(r) = state.cache.get(&key).await {
+        if r.generation == generation {
             state.metrics.cache_hit();
-            r
+            rendered = Some(r);
+        } else {
+            state.cache.invalidate(&key).await;
         }
+    }
+    let rendered = match rendered {
+        Some(r) => r,
         None => {
             let def = def.clone();
             let store = state.store.clone();
@@ -108,19 +145,29 @@ async fn answer(
                         let modified = changed.unwrap_or(started);
                         meta.fallback_updated = modified;
                         let body = render::render(format, &meta, &entries);
-                        Rendered::new(body, format, modified, max_age(def.interval))
+                        Rendered::new(body, format, modified, max_age(def.interval), generation)
                     });
                     match job.await {
                         Ok(r) => Arc::new(r),
                         Err(e) => {
                             tracing::error!(error = %e, "feed render failed");
-                            Arc::new(Rendered::new(Vec::new(), format, started, Duration::ZERO))
+                            Arc::new(Rendered::new(
+                                Vec::new(),
+                                format,
+                                started,
+                                Duration::ZERO,
+                                u64::MAX,
+                            ))
                         }
                     }
                 })
                 .await
         }
     };
+    if limit == 0 {
+        live.hot
+            .fill(slot, format, rendered.generation, rendered.clone());
+    }
     respond(&rendered, method, headers)
 }
 
