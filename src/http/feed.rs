@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use bytes::Bytes;
+use http_body_util::Full;
 
 use crate::app::AppState;
 use crate::cache::{CacheKey, Rendered};
@@ -36,7 +38,7 @@ pub fn serve_hot(
     path: &str,
     query: Option<&str>,
     headers: &HeaderMap,
-) -> Option<Response<Body>> {
+) -> Option<Response<Full<Bytes>>> {
     if query.is_some() || (method != Method::GET && method != Method::HEAD) {
         return None;
     }
@@ -62,7 +64,7 @@ pub async fn serve_feed(
     headers: &HeaderMap,
 ) -> Response<Body> {
     if let Some(r) = serve_hot(state, method, path, query, headers) {
-        return r;
+        return r.map(Body::new);
     }
     let response = answer(state, method, path, query, headers).await;
     state
@@ -168,7 +170,7 @@ async fn answer(
         live.hot
             .fill(slot, format, rendered.generation, rendered.clone());
     }
-    respond(&rendered, method, headers)
+    respond(&rendered, method, headers).map(Body::new)
 }
 
 /// `max-age`: a quarter of the interval, at least 30 s, at most an hour.
@@ -209,7 +211,7 @@ fn parse_limit(query: Option<&str>, max: usize) -> Result<u32, &'static str> {
     Ok(limit)
 }
 
-fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Body> {
+fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Full<Bytes>> {
     let encoding = negotiate(headers.get(header::ACCEPT_ENCODING));
     let etag = match encoding {
         Encoding::Identity => &r.etag_identity,
@@ -255,12 +257,14 @@ fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Body>
         }
     }
     let body = match body {
-        Some(b) if method != Method::HEAD => Body::from(b.clone()),
-        _ => Body::empty(),
+        Some(b) if method != Method::HEAD => Full::new(b.clone()),
+        _ => Full::new(Bytes::new()),
     };
-    builder
-        .body(body)
-        .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "response error\n"))
+    builder.body(body).unwrap_or_else(|_| {
+        let mut r = Response::new(Full::new(Bytes::from_static(b"response error\n")));
+        *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        r
+    })
 }
 
 /// Picks br, then gzip, then identity from `Accept-Encoding` (q=0 refuses).

@@ -16,6 +16,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, Response};
 use axum::routing::get;
 use futures_util::future::{Either, ready};
+use http_body_util::Either as BodyEither;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
@@ -111,11 +112,13 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
                 req.uri().query(),
                 req.headers(),
             ) {
-                return Either::Left(ready(Ok::<_, Infallible>(r)));
+                return Either::Left(ready(Ok::<_, Infallible>(r.map(BodyEither::Left))));
             }
             let shared = shared.clone();
             Either::Right(Box::pin(async move {
-                dispatch(&shared.0, &shared.1, req).await
+                dispatch(&shared.0, &shared.1, req)
+                    .await
+                    .map(|r| r.map(BodyEither::Right))
             }))
         });
         let conn = builder.serve_connection(TokioIo::new(stream), service);
