@@ -1,6 +1,7 @@
 //! Benchmarks of the hot and warm paths: rendering a feed, compressing it
 //! once, and answering a cached feed request through the router.
 //! Run: `cargo bench --bench pipeline`.
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -79,6 +80,7 @@ fn bench_render(c: &mut Criterion) {
                 Format::Rss,
                 Utc::now(),
                 std::time::Duration::from_secs(60),
+                0,
             )
         })
     });

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
-use crate::cache::RenderCache;
+use crate::cache::{HotTable, RenderCache};
 use crate::catalog::{FeedIndex, SectionKey};
 use crate::config::{self, Config};
 use crate::fetch::Fetcher;
@@ -31,6 +31,16 @@ pub struct Live {
     pub config: Arc<Config>,
     /// Its feeds, indexed.
     pub feeds: FeedIndex,
+    /// The current renderings of its feeds (no `?limit`).
+    pub hot: HotTable,
+}
+
+impl Live {
+    fn new(config: Arc<Config>, epoch: u32) -> Self {
+        let feeds = FeedIndex::build(&config, epoch);
+        let hot = HotTable::new(feeds.defs().len());
+        Self { config, feeds, hot }
+    }
 }
 
 /// Everything the handlers and the scheduler share.
@@ -61,15 +71,21 @@ pub struct AppState {
 impl AppState {
     /// A state for `config` with an already opened store.
     pub fn new(config: Config, store: Store, config_path: Option<PathBuf>) -> Result<Arc<Self>> {
+        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
+        Self::with_admin(config, store, config_path, admin)
+    }
+
+    /// A state whose admin side is given (not read from the environment).
+    pub fn with_admin(
+        config: Config,
+        store: Store,
+        config_path: Option<PathBuf>,
+        admin: Option<crate::admin::Admin>,
+    ) -> Result<Arc<Self>> {
         let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
-        let feeds = FeedIndex::build(&config, 0);
-        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
         Ok(Arc::new(Self {
-            live: RwLock::new(Arc::new(Live {
-                config: Arc::new(config),
-                feeds,
-            })),
+            live: RwLock::new(Arc::new(Live::new(Arc::new(config), 0))),
             store: Arc::new(store),
             cache: RenderCache::new(CACHE_BYTES),
             metrics: Metrics::default(),
@@ -89,6 +105,13 @@ impl AppState {
         self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Runs `f` on the config and feeds in force without cloning them (the
+    /// feed hot path).
+    #[inline]
+    pub fn with_live<R>(&self, f: impl FnOnce(&Live) -> R) -> R {
+        f(&self.live.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// The config in force.
     pub fn config(&self) -> Arc<Config> {
         self.live().config.clone()
@@ -98,12 +121,9 @@ impl AppState {
     /// and makes the scheduler match it.
     pub fn install(self: &Arc<Self>, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
         let epoch = self.live().feeds.epoch.wrapping_add(1);
-        let feeds = FeedIndex::build(&config, epoch);
         let config = Arc::new(config);
-        *self.live.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Live {
-            config: config.clone(),
-            feeds,
-        });
+        *self.live.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(Live::new(config.clone(), epoch));
         self.cache.clear();
         let (started, removed) = self.scheduler.apply(self, &config);
         for key in &removed {
@@ -119,7 +139,9 @@ impl AppState {
     /// shows it (when its entries changed) and schedule a snapshot.
     pub fn section_changed(&self, key: &SectionKey, entries_changed: bool) {
         if entries_changed {
-            let slots = self.live().feeds.slots_for(key);
+            let live = self.live();
+            let slots = live.feeds.slots_for(key);
+            live.hot.invalidate(&slots);
             self.cache.invalidate_slots(slots);
         }
         self.snapshot_due.notify_one();
@@ -142,7 +164,18 @@ pub struct Service {
 impl Service {
     /// Opens the store, binds `config.server.listen`, starts the scheduler
     /// and the server.
-    pub async fn start(mut config: Config, config_path: Option<PathBuf>) -> Result<Self> {
+    pub async fn start(config: Config, config_path: Option<PathBuf>) -> Result<Self> {
+        let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
+        Self::start_with(config, config_path, admin).await
+    }
+
+    /// Like [`Service::start`], with the admin side given instead of read
+    /// from the environment variable the config names.
+    pub async fn start_with(
+        mut config: Config,
+        config_path: Option<PathBuf>,
+        admin: Option<crate::admin::Admin>,
+    ) -> Result<Self> {
         let (store, problem) = Store::open(config.server.data_dir.clone());
         if let Some(problem) = problem {
             tracing::warn!(%problem, "snapshot not loaded");
@@ -156,7 +189,7 @@ impl Service {
             // An ephemeral listen port: self links use the real one.
             let _ = config.server.public_url.set_port(Some(addr.port()));
         }
-        let state = AppState::new(config, store, config_path)?;
+        let state = AppState::with_admin(config, store, config_path, admin)?;
         let config = state.config();
         state.scheduler.apply(&state, &config);
         let (stop, stopped) = watch::channel(false);
@@ -266,11 +299,23 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
     config.server.listen = listen;
     config.server.public_url = url::Url::parse(&format!("http://{listen}"))?;
     config.server.data_dir = None;
-    let service = Service::start(config, None).await?;
+    // The config, pointed at the portal, is written to a scratch file so the
+    // admin page can edit it live (it goes away with the demo).
+    let dir = std::env::temp_dir().join(format!("portalfeed-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("demo.toml");
+    std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    let service = Service::start(config, Some(path.clone())).await?;
     println!("fixture portal: {}/", portal.base_url());
+    println!(
+        "demo config (edited live by the admin page): {}",
+        path.display()
+    );
     print_feeds(&service);
     shutdown_signal().await;
-    service.shutdown().await
+    let result = service.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 fn print_feeds(service: &Service) {

@@ -54,11 +54,19 @@ pub struct Rendered {
     pub content_type: HeaderValue,
     /// `Cache-Control`.
     pub cache_control: HeaderValue,
+    /// The feed's generation when it was rendered (see [`HotTable`]).
+    pub generation: u64,
 }
 
 impl Rendered {
     /// Compresses and hashes `body` once.
-    pub fn new(body: Vec<u8>, format: Format, modified: DateTime<Utc>, max_age: Duration) -> Self {
+    pub fn new(
+        body: Vec<u8>,
+        format: Format,
+        modified: DateTime<Utc>,
+        max_age: Duration,
+        generation: u64,
+    ) -> Self {
         let digest = Sha256::digest(&body);
         let hash: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
         let gzip = gzip(&body);
@@ -80,6 +88,7 @@ impl Rendered {
             cache_control: HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
                 .unwrap_or(HeaderValue::from_static("public, max-age=60")),
             hash,
+            generation,
             identity: Bytes::from(body),
             gzip,
             br,
@@ -150,6 +159,11 @@ impl RenderCache {
         self.inner.get_with(key, init).await
     }
 
+    /// Drops one rendering.
+    pub async fn invalidate(&self, key: &CacheKey) {
+        self.inner.invalidate(key).await;
+    }
+
     /// Drops every rendering of the feeds in `slots` (of any epoch).
     pub fn invalidate_slots(&self, slots: Vec<u32>) {
         if slots.is_empty() {
@@ -169,5 +183,132 @@ impl RenderCache {
     /// Bytes held now (approximate; moka updates lazily).
     pub fn weighted_size(&self) -> u64 {
         self.inner.weighted_size()
+    }
+}
+
+/// The renderings of each feed without `?limit`, by slot and format: what
+/// almost every request asks for, found with one read lock and no hashing.
+/// Each slot has a generation, bumped when its feed changes, so a render
+/// that started before the change is never installed after it.
+#[derive(Debug, Default)]
+pub struct HotTable {
+    slots: Vec<HotSlot>,
+}
+
+#[derive(Debug, Default)]
+struct HotSlot {
+    generation: std::sync::atomic::AtomicU64,
+    formats: [std::sync::RwLock<Option<Arc<Rendered>>>; 3],
+}
+
+fn format_index(format: Format) -> usize {
+    match format {
+        Format::Rss => 0,
+        Format::Atom => 1,
+        Format::Json => 2,
+    }
+}
+
+impl HotTable {
+    /// A table for `n` feeds.
+    pub fn new(n: usize) -> Self {
+        Self {
+            slots: (0..n).map(|_| HotSlot::default()).collect(),
+        }
+    }
+
+    /// The current rendering of `slot` in `format`, if any.
+    #[inline]
+    pub fn get(&self, slot: u32, format: Format) -> Option<Arc<Rendered>> {
+        let s = self.slots.get(slot as usize)?;
+        s.formats[format_index(format)]
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The generation of `slot` (read before rendering it).
+    pub fn generation(&self, slot: u32) -> u64 {
+        self.slots.get(slot as usize).map_or(0, |s| {
+            s.generation.load(std::sync::atomic::Ordering::Acquire)
+        })
+    }
+
+    /// Installs `rendered` unless `slot` changed since `generation` was read.
+    pub fn fill(&self, slot: u32, format: Format, generation: u64, rendered: Arc<Rendered>) {
+        let Some(s) = self.slots.get(slot as usize) else {
+            return;
+        };
+        let mut cell = s.formats[format_index(format)]
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if s.generation.load(std::sync::atomic::Ordering::Acquire) == generation {
+            *cell = Some(rendered);
+        }
+    }
+
+    /// Forgets the renderings of `slots` and bumps their generations.
+    pub fn invalidate(&self, slots: &[u32]) {
+        for &slot in slots {
+            if let Some(s) = self.slots.get(slot as usize) {
+                s.generation
+                    .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                for cell in &s.formats {
+                    *cell.write().unwrap_or_else(|e| e.into_inner()) = None;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(generation: u64) -> Arc<Rendered> {
+        Arc::new(Rendered::new(
+            b"<rss/>".to_vec(),
+            Format::Rss,
+            Utc::now(),
+            Duration::from_secs(60),
+            generation,
+        ))
+    }
+
+    #[test]
+    fn a_render_older_than_a_change_is_not_installed() {
+        let hot = HotTable::new(2);
+        let g = hot.generation(1);
+        hot.fill(1, Format::Rss, g, rendered(g));
+        assert!(hot.get(1, Format::Rss).is_some());
+        assert!(hot.get(1, Format::Atom).is_none());
+        assert!(hot.get(0, Format::Rss).is_none());
+        // A render starts, the feed changes, the render ends: not installed.
+        let before = hot.generation(1);
+        hot.invalidate(&[1]);
+        assert!(hot.get(1, Format::Rss).is_none());
+        hot.fill(1, Format::Rss, before, rendered(before));
+        assert!(hot.get(1, Format::Rss).is_none());
+        let now = hot.generation(1);
+        hot.fill(1, Format::Rss, now, rendered(now));
+        assert!(hot.get(1, Format::Rss).is_some());
+        // Out of range slots are ignored.
+        hot.fill(9, Format::Rss, 0, rendered(0));
+        assert!(hot.get(9, Format::Rss).is_none());
+    }
+
+    #[test]
+    fn encodings_and_headers_are_prepared_once() {
+        let r = rendered(0);
+        let mut gz = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&r.gzip[..]), &mut gz)
+            .unwrap_or_default();
+        assert_eq!(gz, b"<rss/>");
+        let mut br = Vec::new();
+        std::io::Read::read_to_end(&mut brotli::Decompressor::new(&r.br[..], 4096), &mut br)
+            .unwrap_or_default();
+        assert_eq!(br, b"<rss/>");
+        assert_ne!(r.etag_identity, r.etag_gzip);
+        assert_eq!(r.cache_control, "public, max-age=60");
     }
 }

@@ -172,6 +172,7 @@ async fn scrape_cmd(
     let started = Instant::now();
     let mut entries = Vec::new();
     let mut failed = false;
+    let mut succeeded = false;
     let mut stderr = std::io::stderr().lock();
     for (site, section) in &def.sections {
         let (Some(site), Some(section)) = (
@@ -192,15 +193,27 @@ async fn scrape_cmd(
             Ok(ScrapeOutcome::Scraped(report)) => {
                 write_diagnosis(&mut stderr, &label, &report)?;
                 entries.extend(report.entries);
+                succeeded = true;
             }
             Ok(ScrapeOutcome::NotModified) => {
                 writeln!(stderr, "{label}: not modified")?;
+                succeeded = true;
             }
             Err(e) => {
                 failed = true;
                 writeln!(stderr, "{label}: scrape failed: {e}")?;
             }
         }
+    }
+    if failed && !succeeded {
+        // Nothing was scraped: an empty feed on stdout would pass for "no
+        // entries" (PRODUCT.md: a failure, never an empty feed).
+        writeln!(
+            stderr,
+            "{target}: no feed written ({:.2}s)",
+            started.elapsed().as_secs_f64()
+        )?;
+        return Ok(ExitCode::FAILURE);
     }
     let mut entries = crate::store::merge_entries(entries);
     entries.truncate(def.max_items);

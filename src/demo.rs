@@ -217,10 +217,14 @@ fn file_response(shared: &Shared, path: &str, headers: &HeaderMap) -> Response {
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
-    let overridden = shared.control().overrides.get(path).cloned().or_else(|| {
-        let alt = format!("/{rel}");
-        shared.control().overrides.get(&alt).cloned()
-    });
+    let overridden = {
+        let control = shared.control();
+        control
+            .overrides
+            .get(path)
+            .or_else(|| control.overrides.get(&format!("/{rel}")))
+            .cloned()
+    };
     let body = match overridden {
         Some(body) => body,
         None => {

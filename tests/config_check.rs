@@ -1,6 +1,7 @@
 //! Every shipped and fixture config loads, and every
 //! `fixtures/configs/invalid-*.toml` fails with exactly the error lines its
 //! `# expect:` comments list.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

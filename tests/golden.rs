@@ -5,6 +5,7 @@
 //!
 //! After a deliberate change, rewrite the expected files with
 //! `PORTALFEED_BLESS=1 cargo test --test golden` and review the diff.
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

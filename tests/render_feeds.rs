@@ -1,5 +1,6 @@
 //! The three renderers, checked through the independent `feed-rs` parser
 //! (and serde_json, and string checks for what feed-rs does not expose).
+#![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, FixedOffset, Utc};
 use feed_rs::model::{Entry as ParsedEntry, Feed as ParsedFeed, Link as ParsedLink};

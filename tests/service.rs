@@ -1,12 +1,13 @@
 //! The service over real sockets: routes, caching headers, compression,
 //! history across scrapes, faults, restarts, politeness.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
 use std::io::Read;
 use std::time::Duration;
 
-use common::{client, demo_config, parse_feed, wait_scraped};
+use common::{client, demo_config, parse_feed, set_default, wait_scraped};
 use portalfeed::app::Service;
 use portalfeed::demo::{Fault, FixturePortal};
 use portalfeed::model::{SectionId, SiteId};
@@ -22,49 +23,11 @@ fn key(section: &str) -> (SiteId, SectionId) {
     )
 }
 
-/// A long interval so only the first scrape (and the ones a test asks for) run.
-fn slow(text: String) -> String {
-    format!("{text}\n")
-        .replace("[defaults]\n", "[defaults]\ninterval = \"1h\" # test\n")
-        .replacen("interval = \"", "#interval = \"", 0)
-}
-
 async fn start(portal: &FixturePortal) -> Service {
     let cfg = demo_config(portal, |t| set_default(&t, "interval", "\"1h\""));
     let service = Service::start(cfg, None).await.expect("service starts");
     wait_scraped(&service, 1).await;
     service
-}
-
-/// Sets `key = value` in the config's `[defaults]` table (replacing it there).
-fn set_default(text: &str, key: &str, value: &str) -> String {
-    let mut out = String::new();
-    let mut in_defaults = false;
-    let mut done = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            if in_defaults && !done {
-                out.push_str(&format!("{key} = {value}\n"));
-                done = true;
-            }
-            in_defaults = trimmed.starts_with("[defaults]");
-        }
-        if in_defaults && trimmed.starts_with(&format!("{key} "))
-            || in_defaults && trimmed.starts_with(&format!("{key}="))
-        {
-            out.push_str(&format!("{key} = {value}\n"));
-            done = true;
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    assert!(
-        done,
-        "config/demo.toml has a [defaults] table followed by another table"
-    );
-    out
 }
 
 #[tokio::test]
@@ -270,16 +233,26 @@ async fn conditional_compression_head_and_limit() {
 }
 
 /// The list page of Local with its last item removed and a new item first.
-fn changed_list(original: &str, new_href: &str, new_title: &str) -> String {
-    let last = original.rfind("<li").expect("list has items");
+fn changed_list(original: &str, new_href: &str, new_title: &str, date: &str) -> String {
+    let list_start = original.find("<ul class=\"list\">").expect("the list");
+    let list_end = original[list_start..].find("</ul>").expect("list end") + list_start;
+    let last = original[..list_end].rfind("<li").expect("list has items");
     let end = original[last..].find("</li>").expect("closed li") + last + "</li>".len();
     let mut html = format!("{}{}", &original[..last], &original[end..]);
-    let first = html.find("<li").expect("list has items");
+    let first = html[list_start..].find("<li").expect("list has items") + list_start;
     html.insert_str(
         first,
-        &format!("<li><a href=\"{new_href}\">{new_title}</a> <span>2030-01-02</span></li>\n"),
+        &format!("<li><a href=\"{new_href}\">{new_title}</a> <span>{date}</span></li>\n"),
     );
     html
+}
+
+/// A minute from now in the portal's zone, as the list prints it.
+fn soon() -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(1))
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[tokio::test]
@@ -295,22 +268,14 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     let original =
         std::fs::read_to_string(root.join(LOCAL_LIST.trim_start_matches('/'))).expect("list page");
     let new_article = "/shishixinwen/hotnews/bendixinwen3/203001/t20300102_999999.html";
+    // The fixture's undated article: the list date is the new entry's date.
     let article = std::fs::read_to_string(
-        root.join(
-            before[0]
-                .url
-                .split_once("://")
-                .unwrap()
-                .1
-                .split_once('/')
-                .unwrap()
-                .1,
-        ),
+        root.join("shishixinwen/hotnews/bendixinwen3/201904/t20190425_100080.html"),
     )
     .expect("an article page to copy");
     portal.set_page(
         LOCAL_LIST,
-        changed_list(&original, new_article, "A brand new entry"),
+        changed_list(&original, new_article, "A brand new entry", &soon()),
     );
     portal.set_page(
         new_article,
@@ -332,12 +297,13 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     portal.set_page(
         &format!("/{changed_path}"),
         changed_html.replacen(
-            "<div class=\"TRS_Editor\">",
-            "<div class=\"TRS_Editor\"><p>Correction added later.</p>",
+            "<div class=\"TRS_Editor\" id=\"zoom\">",
+            "<div class=\"TRS_Editor\" id=\"zoom\"><p>Correction added later.</p>",
             1,
         ),
     );
 
+    assert!(changed_html.contains("<div class=\"TRS_Editor\" id=\"zoom\">"));
     let report = state
         .scheduler
         .scrape_now(&state, &local)
@@ -392,7 +358,14 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     let state = service.state.clone();
     let local = key("local");
     let before = state.store.section(&local).expect("local").entries;
-    let target = &before[0];
+    let list_text = std::fs::read_to_string(
+        portalfeed::demo::fixtures_dir().join(LOCAL_LIST.trim_start_matches('/')),
+    )
+    .expect("list");
+    let target = before
+        .iter()
+        .find(|e| list_text.contains(e.url.rsplit('/').next().unwrap_or("-")))
+        .expect("an entry of the first list page");
     let path = target
         .url
         .split_once("://")
@@ -412,11 +385,12 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     portal.set_page(
         &format!("/{path}"),
         article.replacen(
-            "<div class=\"TRS_Editor\">",
-            "<div class=\"TRS_Editor\"><p>Updated text.</p>",
+            "<div class=\"TRS_Editor\" id=\"zoom\">",
+            "<div class=\"TRS_Editor\" id=\"zoom\"><p>Updated text.</p>",
             1,
         ),
     );
+    assert!(article.contains("<div class=\"TRS_Editor\" id=\"zoom\">"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let report = state
         .scheduler
@@ -461,7 +435,8 @@ async fn faults_keep_the_last_good_feed() {
     let good = get(&http, &url).await;
     let health_url = format!("{}/healthz", service.base_url());
 
-    let cases: Vec<(&str, Box<dyn Fn(&FixturePortal)>)> = vec![
+    type BreakIt = Box<dyn Fn(&FixturePortal)>;
+    let cases: Vec<(&str, BreakIt)> = vec![
         (
             "500",
             Box::new(|p: &FixturePortal| p.set_fault(Some(Fault::Status(500)))),
@@ -656,9 +631,4 @@ async fn restart_serves_every_feed_from_the_snapshot() {
         assert_eq!(ids, before[i], "{path} after restart");
     }
     service.shutdown().await.expect("shutdown");
-}
-
-#[test]
-fn slow_is_only_a_helper() {
-    assert!(slow("[defaults]\n".into()).contains("interval"));
 }

@@ -52,7 +52,12 @@ struct SectionList {
 /// `GET /api/sections`: every section with its health, failing ones first.
 pub async fn list_sections(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
-    let base = config.server.public_url.as_str().trim_end_matches('/').to_owned();
+    let base = config
+        .server
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
     let now = Utc::now();
     let mut rows = Vec::new();
     for site in &config.sites {
@@ -169,7 +174,12 @@ pub async fn get_section(
         .sections
         .iter()
         .find(|s| s.id.as_deref() == Some(section.as_str()))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}` in site `{site}`")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no section `{section}` in site `{site}`"),
+            )
+        })?;
     let mut r = Json(sec).into_response();
     r.headers_mut()
         .insert(header::ETAG, etag(&edit::version(&text)));
@@ -192,25 +202,32 @@ pub fn field_of(problem: &Problem, site: usize, section: Option<usize>) -> Strin
 }
 
 /// 400 for JSON that is not a section; 422 with the field for a value serde refuses.
-pub fn parse_section(body: &Bytes) -> Result<(serde_json::Value, config::raw::RawSection), ApiError> {
+pub fn parse_section(
+    body: &Bytes,
+) -> Result<(serde_json::Value, config::raw::RawSection), ApiError> {
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad JSON: {e}")))?;
     if !value.is_object() {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad JSON: a section is an object"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad JSON: a section is an object",
+        ));
     }
-    let section: config::raw::RawSection = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let field = e.path().to_string();
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.inner().to_string()).field(if field == "." {
-            String::new()
-        } else {
-            field
-        })
-    })?;
+    let section: config::raw::RawSection =
+        serde_path_to_error::deserialize(&value).map_err(|e| {
+            let field = e.path().to_string();
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.inner().to_string())
+                .field(if field == "." { String::new() } else { field })
+        })?;
     Ok((value, section))
 }
 
 /// Validates `raw` as a whole; the first problem becomes a 422 naming its field.
-pub fn validate(raw: &config::RawConfig, site: usize, section: Option<usize>) -> Result<config::Config, ApiError> {
+pub fn validate(
+    raw: &config::RawConfig,
+    site: usize,
+    section: Option<usize>,
+) -> Result<config::Config, ApiError> {
     config::compile(raw).map_err(|problems| {
         let first = problems
             .iter()
@@ -231,7 +248,8 @@ pub fn validate(raw: &config::RawConfig, site: usize, section: Option<usize>) ->
                 if let Some(h) = &p.hint {
                     msg.push_str(&format!(" (hint: {h})"));
                 }
-                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, msg).field(field_of(p, site, section));
+                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, msg)
+                    .field(field_of(p, site, section));
                 err.errors = problems.iter().map(ToString::to_string).collect();
                 err
             }
@@ -251,7 +269,10 @@ struct Saved {
 async fn save(state: &Arc<AppState>, path: PathBuf, text: String) -> Result<Saved, ApiError> {
     let file = path.display().to_string();
     let parsed = config::parse(&text, &file).map_err(|e| {
-        let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.0.first().map_or_else(String::new, |x| x.message.clone()));
+        let mut err = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.0.first().map_or_else(String::new, |x| x.message.clone()),
+        );
         err.field = e.0.first().map(|x| x.path.clone());
         err.errors = e.0.iter().map(ToString::to_string).collect();
         err
@@ -262,9 +283,8 @@ async fn save(state: &Arc<AppState>, path: PathBuf, text: String) -> Result<Save
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let applied = reload::apply(state, Ok(parsed)).map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-    })?;
+    let applied = reload::apply(state, Ok(parsed))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(Saved {
         version: edit::version(&text),
         started: applied.started,
@@ -302,7 +322,10 @@ pub async fn put_section(
     check_if_match(&headers, &edit::version(&text))?;
     let si = site_index(&raw, &site)?;
     let sections = &mut raw.sites[si].sections;
-    let index = match sections.iter().position(|s| s.id.as_deref() == Some(section.as_str())) {
+    let index = match sections
+        .iter()
+        .position(|s| s.id.as_deref() == Some(section.as_str()))
+    {
         Some(i) => {
             sections[i] = raw_section;
             i
@@ -316,8 +339,18 @@ pub async fn put_section(
     let (new_text, created) = edit::put_section(&text, &site, &section, &value)
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
     let saved = save(&state, path, new_text).await?;
-    audit(&state, &format!("{} section {site}/{section}", if created { "created" } else { "replaced" }));
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    audit(
+        &state,
+        &format!(
+            "{} section {site}/{section}",
+            if created { "created" } else { "replaced" }
+        ),
+    );
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let mut r = (status, Json(&saved)).into_response();
     r.headers_mut().insert(header::ETAG, etag(&saved.version));
     Ok(r)
@@ -337,8 +370,14 @@ pub async fn delete_section(
     check_if_match(&headers, &edit::version(&text))?;
     let si = site_index(&raw, &site)?;
     let sections = &raw.sites[si].sections;
-    if !sections.iter().any(|s| s.id.as_deref() == Some(section.as_str())) {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}` in site `{site}`")));
+    if !sections
+        .iter()
+        .any(|s| s.id.as_deref() == Some(section.as_str()))
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no section `{section}` in site `{site}`"),
+        ));
     }
     let children: Vec<&str> = sections
         .iter()
@@ -348,7 +387,10 @@ pub async fn delete_section(
     if !children.is_empty() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            format!("`{section}` is the parent of {}; delete or move them first", children.join(", ")),
+            format!(
+                "`{section}` is the parent of {}; delete or move them first",
+                children.join(", ")
+            ),
         ));
     }
     let new_text = edit::delete_section(&text, &site, &section)
@@ -364,15 +406,22 @@ pub async fn refresh(
     Path((site, section)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let key = (
-        SiteId::new(&site).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no site `{site}`")))?,
-        SectionId::new(&section)
-            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}`")))?,
+        SiteId::new(&site)
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no site `{site}`")))?,
+        SectionId::new(&section).ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}`"))
+        })?,
     );
     let report = state
         .scheduler
         .scrape_now(&state, &key)
         .await
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no scraped section `{site}/{section}` (a group cannot be refreshed)")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("no scraped section `{site}/{section}` (a group cannot be refreshed)"),
+            )
+        })?;
     audit(&state, &format!("refreshed section {site}/{section}"));
     Ok(Json(report).into_response())
 }
@@ -382,7 +431,11 @@ pub async fn get_config(State(state): State<Arc<AppState>>) -> Result<Response, 
     let path = config_path(&state)?;
     let text = read_file(&path).await?;
     let version = edit::version(&text);
-    let mut r = ([(header::CONTENT_TYPE, "application/toml; charset=utf-8")], text).into_response();
+    let mut r = (
+        [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
+        text,
+    )
+        .into_response();
     r.headers_mut().insert(header::ETAG, etag(&version));
     Ok(r)
 }

@@ -162,7 +162,10 @@ mod tests {
         assert_eq!(check(&t, &Method::PUT, &ok), Ok(Credential::Bearer));
         let bad = headers(&[(header::AUTHORIZATION, "Bearer nope")]);
         assert_eq!(check(&t, &Method::GET, &bad), Err(Refusal::Unauthorized));
-        assert_eq!(check(&t, &Method::GET, &HeaderMap::new()), Err(Refusal::Unauthorized));
+        assert_eq!(
+            check(&t, &Method::GET, &HeaderMap::new()),
+            Err(Refusal::Unauthorized)
+        );
         let cookie = headers(&[(header::COOKIE, "a=b; portalfeed_admin=s3cret")]);
         assert_eq!(check(&t, &Method::GET, &cookie), Ok(Credential::Cookie));
         assert_eq!(check(&t, &Method::POST, &cookie), Err(Refusal::CrossOrigin));

@@ -293,8 +293,14 @@ id = "b"
         assert!(!created);
         assert!(out.contains("# the config"));
         assert!(out.contains("id = \"x\"          # keep me"));
-        assert!(out.contains("item = \"ul > li\"     # one per entry"), "{out}");
-        assert!(out.contains("title = { css = \"a\", attr = \"title\" }"), "{out}");
+        assert!(
+            out.contains("item = \"ul > li\"     # one per entry"),
+            "{out}"
+        );
+        assert!(
+            out.contains("title = { css = \"a\", attr = \"title\" }"),
+            "{out}"
+        );
         let doc: DocumentMut = out.parse().expect("valid TOML");
         assert_eq!(doc["sites"][1]["sections"][0]["id"].as_str(), Some("y"));
     }
@@ -310,8 +316,14 @@ id = "b"
         let out = delete_section(&out, "a", "x").expect("delete");
         let doc: DocumentMut = out.parse().expect("valid TOML");
         assert_eq!(doc["sites"][0]["sections"][0]["id"].as_str(), Some("z"));
-        assert!(matches!(delete_section(&out, "a", "nope"), Err(EditError::NoSection { .. })));
-        assert!(matches!(delete_section(&out, "c", "x"), Err(EditError::NoSite(_))));
+        assert!(matches!(
+            delete_section(&out, "a", "nope"),
+            Err(EditError::NoSection { .. })
+        ));
+        assert!(matches!(
+            delete_section(&out, "c", "x"),
+            Err(EditError::NoSite(_))
+        ));
     }
 
     #[test]

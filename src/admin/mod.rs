@@ -34,10 +34,15 @@ pub struct Admin {
 impl Admin {
     /// The admin side, if `admin_token_env` names a set variable.
     pub fn from_env(var: Option<&str>) -> Option<Self> {
-        Token::from_env(var).map(|token| Self {
+        Token::from_env(var).map(Self::with_token)
+    }
+
+    /// The admin side with this token.
+    pub fn with_token(token: Token) -> Self {
+        Self {
             token,
             edit_lock: tokio::sync::Mutex::new(()),
-        })
+        }
     }
 }
 
@@ -135,9 +140,6 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
 
 /// Logs an admin change: who (token fingerprint), what, when (the log line's time).
 pub fn audit(state: &AppState, what: &str) {
-    let who = state
-        .admin
-        .as_ref()
-        .map_or("-", |a| a.token.fingerprint());
+    let who = state.admin.as_ref().map_or("-", |a| a.token.fingerprint());
     tracing::info!(who, what, "admin change");
 }

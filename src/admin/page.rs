@@ -31,7 +31,11 @@ fn login_page(status: StatusCode, error: &str) -> Response {
 /// `GET /admin`: the page, or the login form.
 pub async fn page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if state.admin.is_none() {
-        return (StatusCode::NOT_FOUND, "the admin page is off: set the env var named by server.admin_token_env\n").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "the admin page is off: set the env var named by server.admin_token_env\n",
+        )
+            .into_response();
     }
     if authed(&state, &headers) {
         Html(INDEX).into_response()

@@ -68,17 +68,22 @@ struct Preview {
 }
 
 /// `POST /api/preview` with `{"site", "section", "article"?}`.
-pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn preview(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad JSON: {e}")))?;
     let site_id = value
         .get("site")
         .and_then(|v| v.as_str())
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`site` is required").field("site"))?
+        .ok_or_else(|| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`site` is required").field("site")
+        })?
         .to_owned();
-    let section_json = value
-        .get("section")
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`section` is required").field("section"))?;
+    let section_json = value.get("section").ok_or_else(|| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`section` is required").field("section")
+    })?;
     let (_, mut raw_section) = parse_section(&Bytes::from(section_json.to_string()))?;
     if let Some(article) = value.get("article").filter(|a| !a.is_null()) {
         let article: RawArticle = serde_path_to_error::deserialize(article).map_err(|e| {
@@ -87,7 +92,10 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
         })?;
         raw_section.article = Some(article);
     }
-    let id = raw_section.id.clone().unwrap_or_else(|| "preview".to_owned());
+    let id = raw_section
+        .id
+        .clone()
+        .unwrap_or_else(|| "preview".to_owned());
     raw_section.id = Some(id.clone());
 
     // The section in the context of its site, as the file would have it.
@@ -96,9 +104,14 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
         .sites
         .iter()
         .position(|s| s.id.as_deref() == Some(site_id.as_str()))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no site `{site_id}`")).field("site"))?;
+        .ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, format!("no site `{site_id}`")).field("site")
+        })?;
     let sections = &mut raw.sites[si].sections;
-    let index = match sections.iter().position(|s| s.id.as_deref() == Some(id.as_str())) {
+    let index = match sections
+        .iter()
+        .position(|s| s.id.as_deref() == Some(id.as_str()))
+    {
         Some(i) => {
             sections[i] = raw_section;
             i
@@ -109,13 +122,20 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
         }
     };
     let config = validate(&raw, si, Some(index))?;
-    let site = config.sites.get(si).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no site"))?;
+    let site = config
+        .sites
+        .get(si)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no site"))?;
     let mut section = site
         .section(&id)
         .cloned()
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "no section"))?;
     let Some(source) = section.source.as_mut() else {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "a group has no url to preview").field("url"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a group has no url to preview",
+        )
+        .field("url"));
     };
     source.pages = source.pages.min(MAX_PAGES);
 
@@ -130,7 +150,10 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
     let mut out = Preview::default();
     match result {
         Err(_) => {
-            out.error = Some(format!("the preview took longer than {}s", TIME_LIMIT.as_secs()));
+            out.error = Some(format!(
+                "the preview took longer than {}s",
+                TIME_LIMIT.as_secs()
+            ));
         }
         Ok(Err(e)) => {
             out.field = match &e {
@@ -147,7 +170,10 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
             out.pages = report
                 .pages
                 .iter()
-                .map(|(url, items)| PageRow { url: url.clone(), items: *items })
+                .map(|(url, items)| PageRow {
+                    url: url.clone(),
+                    items: *items,
+                })
                 .collect();
             for item in &report.items {
                 let entry = item
@@ -159,24 +185,45 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
                     raw: raw.clone(),
                     value,
                 };
-                fields.insert("title", pair(&item.raw.title, entry.map(|e| e.title.clone())));
+                fields.insert(
+                    "title",
+                    pair(&item.raw.title, entry.map(|e| e.title.clone())),
+                );
                 fields.insert("link", pair(&item.raw.link, entry.map(|e| e.url.clone())));
                 fields.insert(
                     "date",
-                    pair(&item.raw.date, entry.and_then(|e| e.published).map(|d| d.to_rfc3339())),
+                    pair(
+                        &item.raw.date,
+                        entry.and_then(|e| e.published).map(|d| d.to_rfc3339()),
+                    ),
                 );
-                fields.insert("summary", pair(&item.raw.summary, entry.and_then(|e| e.summary.clone())));
+                fields.insert(
+                    "summary",
+                    pair(&item.raw.summary, entry.and_then(|e| e.summary.clone())),
+                );
                 if let Some(a) = &item.article {
-                    fields.insert("article.title", pair(&a.title, entry.map(|e| e.title.clone())));
+                    fields.insert(
+                        "article.title",
+                        pair(&a.title, entry.map(|e| e.title.clone())),
+                    );
                     fields.insert(
                         "article.date",
-                        pair(&a.date, entry.and_then(|e| e.published).map(|d| d.to_rfc3339())),
+                        pair(
+                            &a.date,
+                            entry.and_then(|e| e.published).map(|d| d.to_rfc3339()),
+                        ),
                     );
-                    fields.insert("article.author", pair(&a.author, entry.and_then(|e| e.author.clone())));
+                    fields.insert(
+                        "article.author",
+                        pair(&a.author, entry.and_then(|e| e.author.clone())),
+                    );
                     fields.insert(
                         "article.content",
                         FieldValue {
-                            raw: a.content_html.as_ref().map(|h| format!("{} bytes of HTML", h.len())),
+                            raw: a
+                                .content_html
+                                .as_ref()
+                                .map(|h| format!("{} bytes of HTML", h.len())),
                             value: entry.and_then(|e| e.content_html.clone()),
                         },
                     );
@@ -214,11 +261,21 @@ pub async fn preview(State(state): State<Arc<AppState>>, body: Bytes) -> Result<
 /// The raw config in force: the file when there is one.
 fn current_raw(state: &AppState) -> Result<crate::config::RawConfig, ApiError> {
     let path = state.config_path.as_ref().ok_or_else(|| {
-        ApiError::new(StatusCode::CONFLICT, "this service runs without a config file")
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "this service runs without a config file",
+        )
     })?;
     let text = std::fs::read_to_string(path).map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read {}: {e}", path.display()))
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot read {}: {e}", path.display()),
+        )
     })?;
-    crate::config::parse_raw(&text, &path.display().to_string())
-        .map_err(|e| ApiError::new(StatusCode::CONFLICT, format!("the config file does not parse: {e}")))
+    crate::config::parse_raw(&text, &path.display().to_string()).map_err(|e| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            format!("the config file does not parse: {e}"),
+        )
+    })
 }

@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use bytes::Bytes;
+use http_body_util::Full;
 
 use crate::app::AppState;
 use crate::cache::{CacheKey, Rendered};
@@ -27,7 +29,33 @@ enum Encoding {
     Br,
 }
 
-/// Answers a feed request. `path` is the URI path, `query` its query.
+/// Answers a feed request from the hot table without awaiting anything, or
+/// `None` when it needs the slow path (a miss, `?limit`, an error answer).
+#[inline]
+pub fn serve_hot(
+    state: &AppState,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Option<Response<Full<Bytes>>> {
+    if query.is_some() || (method != Method::GET && method != Method::HEAD) {
+        return None;
+    }
+    let (feed_path, format) = parse_path(path)?;
+    let rendered = state.with_live(|live| {
+        let slot = live.feeds.lookup(feed_path)?;
+        live.hot.get(slot, format)
+    })?;
+    state.metrics.cache_hit();
+    let response = respond(&rendered, method, headers);
+    state
+        .metrics
+        .request(Route::Feed, response.status().as_u16());
+    Some(response)
+}
+
+/// Answers a feed request.
 pub async fn serve_feed(
     state: &Arc<AppState>,
     method: &Method,
@@ -35,6 +63,9 @@ pub async fn serve_feed(
     query: Option<&str>,
     headers: &HeaderMap,
 ) -> Response<Body> {
+    if let Some(r) = serve_hot(state, method, path, query, headers) {
+        return r.map(Body::new);
+    }
     let response = answer(state, method, path, query, headers).await;
     state
         .metrics
@@ -83,11 +114,19 @@ async fn answer(
         format,
         limit,
     };
-    let rendered = match state.cache.get(&key).await {
-        Some(r) => {
+    // Read before rendering: a change during the render makes it stale.
+    let generation = live.hot.generation(slot);
+    let mut rendered = None;
+    if let Some(r) = state.cache.get(&key).await {
+        if r.generation == generation {
             state.metrics.cache_hit();
-            r
+            rendered = Some(r);
+        } else {
+            state.cache.invalidate(&key).await;
         }
+    }
+    let rendered = match rendered {
+        Some(r) => r,
         None => {
             let def = def.clone();
             let store = state.store.clone();
@@ -108,20 +147,30 @@ async fn answer(
                         let modified = changed.unwrap_or(started);
                         meta.fallback_updated = modified;
                         let body = render::render(format, &meta, &entries);
-                        Rendered::new(body, format, modified, max_age(def.interval))
+                        Rendered::new(body, format, modified, max_age(def.interval), generation)
                     });
                     match job.await {
                         Ok(r) => Arc::new(r),
                         Err(e) => {
                             tracing::error!(error = %e, "feed render failed");
-                            Arc::new(Rendered::new(Vec::new(), format, started, Duration::ZERO))
+                            Arc::new(Rendered::new(
+                                Vec::new(),
+                                format,
+                                started,
+                                Duration::ZERO,
+                                u64::MAX,
+                            ))
                         }
                     }
                 })
                 .await
         }
     };
-    respond(&rendered, method, headers)
+    if limit == 0 {
+        live.hot
+            .fill(slot, format, rendered.generation, rendered.clone());
+    }
+    respond(&rendered, method, headers).map(Body::new)
 }
 
 /// `max-age`: a quarter of the interval, at least 30 s, at most an hour.
@@ -162,7 +211,7 @@ fn parse_limit(query: Option<&str>, max: usize) -> Result<u32, &'static str> {
     Ok(limit)
 }
 
-fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Body> {
+fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Full<Bytes>> {
     let encoding = negotiate(headers.get(header::ACCEPT_ENCODING));
     let etag = match encoding {
         Encoding::Identity => &r.etag_identity,
@@ -208,12 +257,14 @@ fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Body>
         }
     }
     let body = match body {
-        Some(b) if method != Method::HEAD => Body::from(b.clone()),
-        _ => Body::empty(),
+        Some(b) if method != Method::HEAD => Full::new(b.clone()),
+        _ => Full::new(Bytes::new()),
     };
-    builder
-        .body(body)
-        .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "response error\n"))
+    builder.body(body).unwrap_or_else(|_| {
+        let mut r = Response::new(Full::new(Bytes::from_static(b"response error\n")));
+        *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        r
+    })
 }
 
 /// Picks br, then gzip, then identity from `Accept-Encoding` (q=0 refuses).

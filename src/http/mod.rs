@@ -15,6 +15,8 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{Method, Response};
 use axum::routing::get;
+use futures_util::future::{Either, ready};
+use http_body_util::Either as BodyEither;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
@@ -57,9 +59,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     if let Some(admin) = admin {
         router = router.merge(admin);
     }
-    router
-        .fallback(not_found)
-        .with_state(state)
+    router.fallback(not_found).with_state(state)
 }
 
 async fn feed_route(State(state): State<Arc<AppState>>, req: Request) -> Response<Body> {
@@ -81,7 +81,7 @@ async fn not_found(State(state): State<Arc<AppState>>) -> Response<Body> {
 /// Serves `state` on `listener` until `stop` turns true, then lets in-flight
 /// requests finish (up to 10 s).
 pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
-    let router = router(state.clone());
+    let shared = Arc::new((state.clone(), router(state.clone())));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -101,10 +101,25 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
             _ = stop.changed() => break,
         };
         let _ = stream.set_nodelay(true);
-        let state = state.clone();
-        let router = router.clone();
+        let shared = shared.clone();
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            dispatch(state.clone(), router.clone(), req)
+            // A cached feed is answered right here: no clone, no allocation
+            // of a future.
+            if let Some(r) = feed::serve_hot(
+                &shared.0,
+                req.method(),
+                req.uri().path(),
+                req.uri().query(),
+                req.headers(),
+            ) {
+                return Either::Left(ready(Ok::<_, Infallible>(r.map(BodyEither::Left))));
+            }
+            let shared = shared.clone();
+            Either::Right(Box::pin(async move {
+                dispatch(&shared.0, &shared.1, req)
+                    .await
+                    .map(|r| r.map(BodyEither::Right))
+            }))
         });
         let conn = builder.serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
@@ -118,19 +133,19 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
 
 /// Feeds first, without touching the router; the rest through it.
 async fn dispatch(
-    state: Arc<AppState>,
-    router: Router,
+    state: &Arc<AppState>,
+    router: &Router,
     req: hyper::Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path();
     if path.starts_with("/feeds/") && (req.method() == Method::GET || req.method() == Method::HEAD)
     {
         return Ok(
-            feed::serve_feed(&state, req.method(), path, req.uri().query(), req.headers()).await,
+            feed::serve_feed(state, req.method(), path, req.uri().query(), req.headers()).await,
         );
     }
     let route = route_of(path);
-    let response = router.oneshot(req.map(Body::new)).await?;
+    let response = router.clone().oneshot(req.map(Body::new)).await?;
     if route != Route::Other {
         state.metrics.request(route, response.status().as_u16());
     }

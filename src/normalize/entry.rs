@@ -86,7 +86,9 @@ pub fn build(input: &Input<'_>) -> (Entry, Vec<FieldProblem>) {
     let published = article_date
         .and_then(|(_, d)| d)
         .or(list_date.and_then(|(_, d)| d));
-    if published.is_none() && article_date.is_none() && list_date.is_none() {
+    // Also when the list or the article had a date field whose text held no
+    // date: the entry is undated either way.
+    if published.is_none() {
         problem(
             "date",
             "no date on the list or the article; the first-seen time is used".to_owned(),

@@ -379,3 +379,192 @@ pub fn merge_entries(entries: Vec<Entry>) -> Vec<Entry> {
     sort_newest_first(&mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{SectionId, SiteId};
+    use chrono::TimeZone;
+
+    fn key() -> SectionKey {
+        (
+            SiteId::new("s").unwrap_or_else(|| unreachable!()),
+            SectionId::new("a").unwrap_or_else(|| unreachable!()),
+        )
+    }
+
+    fn entry(n: u32, title: &str) -> Entry {
+        let t = Utc
+            .with_ymd_and_hms(2019, 5, n, 6, 0, 0)
+            .single()
+            .unwrap_or_default();
+        Entry {
+            id: EntryId(format!("http://p.example/{n}.html")),
+            url: format!("http://p.example/{n}.html"),
+            title: title.to_owned(),
+            summary: None,
+            content_html: None,
+            author: None,
+            published: Some(t.fixed_offset()),
+            first_seen: t,
+            updated: t,
+            categories: vec!["A".to_owned()],
+            image: None,
+        }
+    }
+
+    #[test]
+    fn merge_keeps_history_first_seen_and_caps() {
+        let store = Store::new(None);
+        let t0 = Utc::now();
+        let out = store.merge(
+            &key(),
+            vec![entry(1, "one"), entry(2, "two")],
+            Validators::default(),
+            3,
+            t0,
+            1,
+        );
+        assert_eq!((out.new, out.updated, out.total), (2, 0, 2));
+        let t1 = t0 + chrono::Duration::minutes(15);
+        // "one" drops off the list, "two" changes, "three" and "four" are new.
+        let out = store.merge(
+            &key(),
+            vec![
+                entry(2, "two, corrected"),
+                entry(3, "three"),
+                entry(4, "four"),
+            ],
+            Validators::default(),
+            3,
+            t1,
+            1,
+        );
+        assert_eq!((out.new, out.updated, out.total), (2, 1, 3));
+        let data = store.section(&key()).unwrap_or_default();
+        let titles: Vec<&str> = data.entries.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["four", "three", "two, corrected"],
+            "newest first, capped at 3"
+        );
+        let two = &data.entries[2];
+        assert_eq!(two.first_seen, t0);
+        assert_eq!(two.updated, t1);
+        // The same scrape again changes nothing.
+        let out = store.merge(
+            &key(),
+            vec![
+                entry(2, "two, corrected"),
+                entry(3, "three"),
+                entry(4, "four"),
+            ],
+            Validators::default(),
+            3,
+            t1 + chrono::Duration::minutes(15),
+            1,
+        );
+        assert!(!out.changed());
+    }
+
+    #[test]
+    fn failures_keep_entries_and_set_the_state() {
+        let store = Store::new(None);
+        let now = Utc::now();
+        store.merge(
+            &key(),
+            vec![entry(1, "one")],
+            Validators::default(),
+            10,
+            now,
+            1,
+        );
+        store.record_failure(&key(), "list page: timed out".to_owned(), now, 1);
+        let data = store.section(&key()).unwrap_or_default();
+        assert_eq!(data.entries.len(), 1);
+        let interval = std::time::Duration::from_secs(900);
+        assert_eq!(data.health.state(interval, now), State::Failing);
+        store.record_not_modified(&key(), now, 1);
+        assert_eq!(store.health(&key()).state(interval, now), State::Ok);
+        let later = now + chrono::Duration::minutes(46);
+        assert_eq!(store.health(&key()).state(interval, later), State::Stale);
+    }
+
+    #[test]
+    fn snapshot_round_trip_and_bad_files_are_set_aside() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = Store::new(Some(dir.path().to_path_buf()));
+        store.merge(
+            &key(),
+            vec![entry(1, "one")],
+            Validators::default(),
+            10,
+            Utc::now(),
+            1,
+        );
+        store.save().unwrap_or_else(|e| panic!("{e}"));
+        let (again, problem) = Store::open(Some(dir.path().to_path_buf()));
+        assert!(problem.is_none());
+        assert_eq!(again.section(&key()).map(|d| d.entries.len()), Some(1));
+
+        for bad in ["{ not json", "{\"version\": 99, \"sections\": []}"] {
+            std::fs::write(snapshot::path_in(dir.path()), bad).unwrap_or_else(|e| panic!("{e}"));
+            let (empty, problem) = Store::open(Some(dir.path().to_path_buf()));
+            assert!(
+                matches!(problem, Some(SnapshotError::SetAside { .. })),
+                "{problem:?}"
+            );
+            assert!(empty.keys().is_empty());
+            assert!(!snapshot::path_in(dir.path()).exists(), "moved aside");
+        }
+        let aside = std::fs::read_dir(dir.path())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().contains(".bad-"))
+                    .count()
+            })
+            .unwrap_or(0);
+        assert!(aside >= 1);
+    }
+
+    #[test]
+    fn feeds_merge_sections_without_duplicates() {
+        let store = Store::new(None);
+        let other: SectionKey = (
+            key().0,
+            SectionId::new("b").unwrap_or_else(|| unreachable!()),
+        );
+        let now = Utc::now();
+        store.merge(
+            &key(),
+            vec![entry(1, "one"), entry(2, "two")],
+            Validators::default(),
+            10,
+            now,
+            1,
+        );
+        let mut shared = entry(2, "two");
+        shared.categories = vec!["B".to_owned()];
+        store.merge(
+            &other,
+            vec![shared, entry(3, "three")],
+            Validators::default(),
+            10,
+            now,
+            1,
+        );
+        let (merged, _) = store.feed_entries(&[key(), other.clone()], 10);
+        let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "http://p.example/3.html",
+                "http://p.example/2.html",
+                "http://p.example/1.html"
+            ]
+        );
+        assert_eq!(merged[1].categories.len(), 2, "both sections' categories");
+        let (two, _) = store.feed_entries(&[key(), other], 2);
+        assert_eq!(two.len(), 2);
+    }
+}

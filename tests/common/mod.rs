@@ -76,3 +76,67 @@ pub async fn get_json(http: &reqwest::Client, url: &str) -> serde_json::Value {
         .expect("body");
     serde_json::from_slice(&bytes).expect("JSON body")
 }
+
+/// Sets `key = value` in the config's `[defaults]` table (replacing it there).
+pub fn set_default(text: &str, key: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut in_defaults = false;
+    let mut done = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            if in_defaults && !done {
+                out.push_str(&format!("{key} = {value}\n"));
+                done = true;
+            }
+            in_defaults = trimmed.starts_with("[defaults]");
+        }
+        if in_defaults
+            && (trimmed.starts_with(&format!("{key} ")) || trimmed.starts_with(&format!("{key}=")))
+        {
+            out.push_str(&format!("{key} = {value}\n"));
+            done = true;
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    assert!(
+        done,
+        "config/demo.toml has a [defaults] table followed by another table"
+    );
+    out
+}
+
+/// The admin token the tests use.
+pub const TOKEN: &str = "test-admin-token";
+
+/// A service started from a config FILE (the demo config pointed at
+/// `portal`, ephemeral port, `interval = "1h"`, `tweak` applied), with the
+/// admin API on (token [`TOKEN`]). Returns the service, the temp dir that
+/// holds the file, and the file's path.
+pub async fn start_from_file(
+    portal: &FixturePortal,
+    tweak: impl FnOnce(String) -> String,
+) -> (Service, tempfile::TempDir, std::path::PathBuf) {
+    let text = portal.demo_config_text().expect("read config/demo.toml");
+    let text = set_default(&text, "interval", "\"1h\"")
+        .replace("listen = \"127.0.0.1:8080\"", "listen = \"127.0.0.1:0\"")
+        .replace(
+            "public_url = \"http://127.0.0.1:8080\"",
+            "public_url = \"http://127.0.0.1:0\"",
+        );
+    let text = tweak(text);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("portalfeed.toml");
+    std::fs::write(&path, text).expect("write config");
+    let cfg = config::load(&path).expect("config loads");
+    let admin = portalfeed::admin::Admin::with_token(
+        portalfeed::admin::auth::Token::new(TOKEN).expect("token"),
+    );
+    let service = Service::start_with(cfg, Some(path.clone()), Some(admin))
+        .await
+        .expect("service starts");
+    wait_scraped(&service, 1).await;
+    (service, dir, path)
+}
