@@ -253,7 +253,7 @@ pub async fn run_once(state: &Arc<AppState>, site: &SiteSpec, section: &SectionS
     let label = format!("{}/{}", site.id, section.id);
     let previous = Previous {
         list_validators: state.store.list_validators(&key),
-        entries: state.store.known_entries(&key),
+        entries: state.store.known_entries_of_site(&key),
     };
     let opts = ScrapeOptions {
         fetch_articles: section.settings.fetch_articles,

@@ -632,3 +632,46 @@ async fn restart_serves_every_feed_from_the_snapshot() {
     }
     service.shutdown().await.expect("shutdown");
 }
+
+#[tokio::test]
+async fn an_article_listed_in_two_sections_is_fetched_once() {
+    let portal = FixturePortal::start().await.expect("portal");
+    let service = start(&portal).await;
+    let state = service.state.clone();
+    // Recommendation forgets what it had; Domestic still knows the article
+    // both list (t20190512_100121).
+    let recommendation = key("recommendation");
+    assert!(state.store.remove(&recommendation));
+    portal.clear_requests();
+    let report = state
+        .scheduler
+        .scrape_now(&state, &recommendation)
+        .await
+        .expect("runs");
+    assert_eq!(report.error, None);
+    let requests = portal.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.contains("/tebielanmu/TopNews/20")),
+        "its own articles are fetched: {requests:?}"
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.path.ends_with("t20190512_100121.html")),
+        "the shared article is reused from Domestic: {requests:?}"
+    );
+    let entries = state
+        .store
+        .section(&recommendation)
+        .expect("scraped")
+        .entries;
+    let shared = entries
+        .iter()
+        .find(|e| e.id.as_str().ends_with("t20190512_100121.html"))
+        .expect("the shared entry is in Recommendation");
+    assert!(shared.content_html.is_some(), "with its full text");
+    assert_eq!(shared.categories, ["Recommendation"]);
+    service.shutdown().await.expect("shutdown");
+}

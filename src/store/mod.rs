@@ -178,17 +178,22 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// The known entries of `key`, by id (what a scrape may reuse).
-    pub fn known_entries(&self, key: &SectionKey) -> HashMap<EntryId, Entry> {
-        self.read()
-            .get(key)
-            .map(|d| {
-                d.entries
-                    .iter()
-                    .map(|e| (e.id.clone(), e.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// Every known entry of `key`'s site, by id, `key`'s own first: an
+    /// article listed in two sections is fetched once.
+    pub fn known_entries_of_site(&self, key: &SectionKey) -> HashMap<EntryId, Entry> {
+        let sections = self.read();
+        let mut out = HashMap::new();
+        for (_, d) in sections.iter().filter(|(k, _)| k.0 == key.0 && *k != key) {
+            for e in &d.entries {
+                out.insert(e.id.clone(), e.clone());
+            }
+        }
+        if let Some(d) = sections.get(key) {
+            for e in &d.entries {
+                out.insert(e.id.clone(), e.clone());
+            }
+        }
+        out
     }
 
     /// The list validators remembered for `key`.
