@@ -95,13 +95,16 @@ impl Scheduler {
         }
         let mut tasks = self.lock();
         let mut removed = Vec::new();
+        let mut changed = Vec::new();
         tasks.retain(|key, task| {
             let keep = wanted
                 .get(key)
                 .is_some_and(|(site, sec)| fingerprint(site, sec) == task.fingerprint);
             if !keep {
                 task.handle.abort();
-                if !wanted.contains_key(key) {
+                if wanted.contains_key(key) {
+                    changed.push(key.clone());
+                } else {
                     removed.push(key.clone());
                 }
             }
@@ -122,7 +125,10 @@ impl Scheduler {
                 state.clone(),
                 site,
                 section,
-                first_delay,
+                FirstRun {
+                    delay: first_delay,
+                    fresh: changed.contains(&key),
+                },
                 next_at.clone(),
                 wake.clone(),
                 busy.clone(),
@@ -210,17 +216,26 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(f)
 }
 
+/// How a section's task starts: when, and whether its config just changed
+/// (then nothing from earlier scrapes is reused until one succeeds).
+#[derive(Debug, Clone, Copy)]
+struct FirstRun {
+    delay: Duration,
+    fresh: bool,
+}
+
 async fn section_loop(
     state: Arc<AppState>,
     site: SiteSpec,
     section: SectionSpec,
-    first: Duration,
+    first: FirstRun,
     next_at: Arc<AtomicI64>,
     wake: Arc<Notify>,
     busy: Arc<tokio::sync::Mutex<()>>,
 ) {
     let interval = section.settings.interval;
-    let mut delay = first;
+    let mut delay = first.delay;
+    let mut fresh = first.fresh;
     loop {
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         next_at.store(due.timestamp_millis(), Ordering::Relaxed);
@@ -230,8 +245,10 @@ async fn section_loop(
         }
         let report = {
             let _guard = busy.lock().await;
-            run_once(&state, &site, &section).await
+            run_scrape(&state, &site, &section, fresh).await
         };
+        // A changed config is scraped without validators until it succeeds.
+        fresh &= report.error.is_some();
         delay = if report.error.is_none() {
             jitter(interval)
         } else {
@@ -249,11 +266,27 @@ async fn section_loop(
 /// One scrape of `section`, its result merged into the store, the feeds
 /// that show it invalidated, one log line.
 pub async fn run_once(state: &Arc<AppState>, site: &SiteSpec, section: &SectionSpec) -> RunReport {
+    run_scrape(state, site, section, false).await
+}
+
+/// [`run_once`]; `fresh` (the section's config changed) reuses nothing from
+/// earlier scrapes: no conditional request (a `304` would keep the old
+/// selectors' results) and every article read again with the new rules.
+async fn run_scrape(
+    state: &Arc<AppState>,
+    site: &SiteSpec,
+    section: &SectionSpec,
+    fresh: bool,
+) -> RunReport {
     let key = (site.id.clone(), section.id.clone());
     let label = format!("{}/{}", site.id, section.id);
-    let previous = Previous {
-        list_validators: state.store.list_validators(&key),
-        entries: state.store.known_entries_of_site(&key),
+    let previous = if fresh {
+        Previous::default()
+    } else {
+        Previous {
+            list_validators: state.store.list_validators(&key),
+            entries: state.store.known_entries_of_site(&key),
+        }
     };
     let opts = ScrapeOptions {
         fetch_articles: section.settings.fetch_articles,
