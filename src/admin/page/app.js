@@ -66,7 +66,14 @@
 
   function say(kind, text, ...extra) {
     const box = $('#status');
-    box.replaceChildren(el('div', { class: kind }, text, ...extra));
+    const dismiss = el('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss the message' }, '×');
+    dismiss.addEventListener('click', () => box.replaceChildren());
+    box.replaceChildren(el('div', { class: kind }, dismiss, el('span', { class: 'text' }, text), ...extra));
+    // The same words next to the editor's buttons, where the eyes are
+    // (hidden from screen readers: #status already announces them).
+    const near = $('#action-status');
+    near.className = 'action-status ' + kind;
+    near.textContent = text;
   }
 
   function quoteEtag(version) {
@@ -204,6 +211,15 @@
     return worst;
   }
 
+  /** A group's entries: those of its sections (a group keeps none itself). */
+  function memberEntries(group, list) {
+    const seen = new Set();
+    const walk = (g) => list
+      .filter((s) => s.site === group.site && s.parent === g.section && !seen.has(keyOf(s)))
+      .reduce((n, s) => { seen.add(keyOf(s)); return n + (s.group ? walk(s) : (s.entries || 0)); }, 0);
+    return walk(group);
+  }
+
   function feedLinks(feeds) {
     const span = el('span', { class: 'feeds' });
     for (const [name, label] of [['rss', 'RSS'], ['atom', 'Atom'], ['json', 'JSON']]) {
@@ -252,7 +268,7 @@
       rows.push(el('tr', { class: classes.filter(Boolean).join(' '), 'data-key': keyOf(s) },
         nameCell,
         stateCell,
-        el('td', { class: 'num', 'data-label': 'Entries' }, String(s.entries ?? 0)),
+        el('td', { class: 'num', 'data-label': 'Entries' }, String(s.group ? memberEntries(s, list) : (s.entries ?? 0))),
         el('td', { 'data-label': 'Last success', class: s.group ? 'na' : null }, s.group ? el('span', { class: 'muted' }, '—') : timeCell(s.last_success)),
         el('td', { 'data-label': 'Next scrape', class: s.group ? 'na' : null }, s.group ? el('span', { class: 'muted' }, '—') : timeCell(s.next_scrape)),
         el('td', { 'data-label': 'Feeds' }, feedLinks(s.feeds))));
@@ -340,7 +356,7 @@
     return t;
   }
 
-  function fillForm(site, json, isNew) {
+  function fillForm(site, json, isNew, keepPreview) {
     clearErrors();
     $('#field-site').value = site || '';
     for (const key of FORM_KEYS) inputFor(key).value = toText(key, getPath(json, key));
@@ -348,7 +364,7 @@
     $('#field-id').readOnly = !isNew;
     $('#refresh').disabled = isNew;
     $('#delete').disabled = isNew;
-    $('#preview-results').replaceChildren();
+    if (!keepPreview) $('#preview-results').replaceChildren();
   }
 
   /** The section JSON from the form, on top of what was loaded (keys the form does not show survive). */
@@ -541,8 +557,12 @@
       parts.push(el('p', { class: 'summary bad' }, 'Problem' + (data.field ? ' in ' + data.field : '') + ': ' + data.error));
     }
     // Date and author as published: from the entry with the item's URL.
+    const exact = new Map();
     const byUrl = new Map();
-    for (const e of entries) byUrl.set(stripUrl(e.url), e);
+    for (const e of entries) {
+      exact.set(e.url, e);
+      if (!byUrl.has(stripUrl(e.url))) byUrl.set(stripUrl(e.url), e);
+    }
     const fieldNames = [...PREVIEW_FIELDS];
     for (const item of items) {
       for (const k of Object.keys(item.fields || {})) if (!fieldNames.includes(k)) fieldNames.push(k);
@@ -553,18 +573,22 @@
         el('th', { scope: 'col' }, 'Link'), el('th', { scope: 'col' }, 'Date'), el('th', { scope: 'col' }, 'Author'),
         ...present.map((k) => el('th', { scope: 'col' }, k)));
       const rows = items.map((item, i) => {
-        const entry = (items.length === entries.length ? entries[i] : null) ||
-          byUrl.get(stripUrl(item.link)) || byUrl.get(stripUrl(getValue(item, 'link'))) || {};
+        // An item with no link value became no entry (no usable link, or a duplicate).
+        const published = getValue(item, 'link') !== null;
+        const entry = published
+          ? (exact.get(getValue(item, 'link')) || byUrl.get(stripUrl(getValue(item, 'link'))) || {})
+          : {};
         const problems = new Map((item.problems || []).map((p) => [p.field, p.problem]));
         const cells = [
           el('td', { class: 'idx' }, String(i + 1)),
-          el('td', {}, item.title ?? entry.title ?? ''),
+          el('td', {}, item.title ?? entry.title ?? '',
+            published ? null : el('span', { class: 'why' }, 'not published')),
           el('td', { class: 'url' }, item.link ? linkCell(item.link) : el('span', { class: 'muted' }, '—')),
           el('td', {}, showDate(entry.date ?? getValue(item, 'date') ?? getValue(item, 'article.date') ?? '—')),
           el('td', {}, entry.author ?? getValue(item, 'article.author') ?? '—'),
         ];
-        for (const k of present) cells.push(fieldCell(k, (item.fields || {})[k], problems.get(k)));
-        return el('tr', { class: problems.size ? 'has-problem' : '' }, ...cells);
+        for (const k of present) cells.push(fieldCell(k, (item.fields || {})[k], problems.get(k), published));
+        return el('tr', { class: [problems.size ? 'has-problem' : '', published ? '' : 'skipped'].join(' ').trim() }, ...cells);
       });
       parts.push(el('div', { class: 'table-wrap' },
         el('table', { class: 'preview-table' }, el('thead', {}, head), el('tbody', {}, ...rows))));
@@ -590,24 +614,33 @@
     return a;
   }
 
-  function fieldCell(key, field, problemText) {
+  /** The text of an HTML fragment, read in an inert document (nothing runs or loads). */
+  function htmlText(html) {
+    const doc = new DOMParser().parseFromString(String(html), 'text/html');
+    return (doc.body.textContent || '').replace(/\s+/g, ' ').trim();
+  }
+
+  function fieldCell(key, field, problemText, published) {
     const raw = field && field.raw !== undefined ? field.raw : null;
     const value = field && field.value !== undefined ? field.value : null;
-    const problem = problemText || (field && (raw === null || (value === null && raw !== null)));
-    const td = el('td', { class: problem ? 'problem' : '' });
+    // Per the API: a problem when the selector matched nothing, or its text could not be read
+    // (an item that became no entry has no values: only its stated problems count).
+    const problem = problemText || (published && field && (raw === null || value === null));
+    const td = el('td', { class: ('f-' + key.replace(/\./g, '-') + (problem ? ' problem' : '')), 'data-field': key });
     if (!field) {
       td.append(el('span', { class: 'muted' }, '—'));
       return td;
     }
     let valueText = value === null ? '' : (typeof value === 'object' ? JSON.stringify(value) : String(value));
     if (key === 'link' && valueText) valueText = shortUrl(valueText);
+    if (key === 'article.content' && valueText) valueText = htmlText(valueText);
     if (key.endsWith('date') && valueText) valueText = showDate(valueText);
     const rawText = raw === null ? null : (typeof raw === 'object' ? JSON.stringify(raw) : String(raw));
-    if (valueText) td.append(el('span', { class: 'value' }, shorten(valueText, 160)));
+    if (valueText) td.append(el('span', { class: 'value' }, shorten(valueText, key === 'article.content' ? 110 : 160)));
     if (rawText !== null && rawText !== valueText) td.append(el('span', { class: 'raw' }, shorten(rawText, 160)));
     if (problem) {
       td.append(el('span', { class: 'why' }, problemText ||
-        (raw === null ? 'selector matched nothing' : 'could not be read')));
+        (raw === null ? 'selector matched nothing' : 'not understood')));
     }
     return td;
   }
@@ -638,8 +671,8 @@
     const version = quoteEtag(r.data && r.data.version);
     page.version = version || page.version;
     page.current = { site, id, etag: version, base: form.section, isNew: false };
-    fillForm(site, form.section, false);
-    openEditor('Edit ' + site + '/' + id);
+    fillForm(site, form.section, false, true);
+    $('#editor-heading').textContent = 'Edit ' + site + '/' + id;
     const started = (r.data && r.data.started) || [];
     say('ok', (r.status === 201 ? 'Created ' : 'Saved ') + site + '/' + id + ' to the config file' +
       (started.length ? '; scraping ' + started.join(', ') + ' now.' : '.'));
