@@ -467,27 +467,14 @@ async fn phone(page: &Page<'_>) -> anyhow::Result<()> {
     page.browser.goto(&format!("{}/admin", page.base)).await?;
     page.wait_css(r#"#sections tr[data-key="demo/local"]"#)
         .await?;
-    let inner = page
-        .browser
-        .execute("return window.innerWidth;", vec![])
-        .await?;
-    let overflow = page
-        .browser
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth;",
-            vec![],
-        )
-        .await?;
-    ensure!(
-        overflow.as_i64().is_some_and(|o| o <= 0),
-        "at a window {inner} px wide the page scrolls sideways by {overflow} px"
-    );
+    page.fits_width(375).await?;
     page.screenshot("admin-phone.png").await?;
     page.click(r#"#sections button[data-site="demo"][data-section="local"]"#)
         .await?;
     page.wait_value("#field-list-item", "ul.list > li").await?;
     page.click("#preview").await?;
     page.wait_count("#preview-results tbody tr", 9).await?;
+    page.fits_width(375).await?;
     page.screenshot("admin-phone-editor.png").await?;
     Ok(())
 }
@@ -592,6 +579,24 @@ impl Page<'_> {
             Ok(self.text("#status").await?.contains(needle).then_some(()))
         })
         .await
+    }
+
+    /// The viewport is `width` px wide and the page does not scroll
+    /// sideways (wide tables scroll inside their own box).
+    async fn fits_width(&self, width: i64) -> anyhow::Result<()> {
+        let js = "return [window.innerWidth, document.documentElement.scrollWidth];";
+        let sizes = self.browser.execute(js, vec![]).await?;
+        let inner = sizes[0].as_i64().unwrap_or_default();
+        let scroll = sizes[1].as_i64().unwrap_or_default();
+        ensure!(
+            inner == width,
+            "the viewport is {inner} px wide, not {width}"
+        );
+        ensure!(
+            scroll <= inner,
+            "at {inner} px the page scrolls sideways ({scroll} px wide)"
+        );
+        Ok(())
     }
 
     async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
