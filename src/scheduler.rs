@@ -6,7 +6,7 @@
 //! [`Fetcher`]: crate::fetch::Fetcher
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -42,6 +42,8 @@ pub struct RunReport {
 
 struct Task {
     handle: JoinHandle<()>,
+    /// Set while the section's config changed and no scrape succeeded since.
+    fresh: Arc<AtomicBool>,
     fingerprint: String,
     next_at: Arc<AtomicI64>,
     wake: Arc<Notify>,
@@ -121,13 +123,14 @@ impl Scheduler {
             let next_at = Arc::new(AtomicI64::new(0));
             let wake = Arc::new(Notify::new());
             let busy = Arc::new(tokio::sync::Mutex::new(()));
+            let fresh = Arc::new(AtomicBool::new(changed.contains(&key)));
             let handle = tokio::spawn(section_loop(
                 state.clone(),
                 site,
                 section,
                 FirstRun {
                     delay: first_delay,
-                    fresh: changed.contains(&key),
+                    fresh: fresh.clone(),
                 },
                 next_at.clone(),
                 wake.clone(),
@@ -138,6 +141,7 @@ impl Scheduler {
                 key,
                 Task {
                     handle,
+                    fresh,
                     fingerprint,
                     next_at,
                     wake,
@@ -162,8 +166,9 @@ impl Scheduler {
         let config = state.config();
         let site = config.site(key.0.as_str())?;
         let section = site.section(key.1.as_str())?;
+        let fresh = self.lock().get(key).map(|t| t.fresh.clone())?;
         let _guard = busy.lock().await;
-        Some(run_once(state, site, section).await)
+        Some(run_fresh(state, site, section, &fresh).await)
     }
 
     /// Wakes `key`'s task so it scrapes at once (without waiting for it).
@@ -218,10 +223,10 @@ fn jitter(d: Duration) -> Duration {
 
 /// How a section's task starts: when, and whether its config just changed
 /// (then nothing from earlier scrapes is reused until one succeeds).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct FirstRun {
     delay: Duration,
-    fresh: bool,
+    fresh: Arc<AtomicBool>,
 }
 
 async fn section_loop(
@@ -235,7 +240,7 @@ async fn section_loop(
 ) {
     let interval = section.settings.interval;
     let mut delay = first.delay;
-    let mut fresh = first.fresh;
+    let fresh = first.fresh;
     loop {
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         next_at.store(due.timestamp_millis(), Ordering::Relaxed);
@@ -245,10 +250,8 @@ async fn section_loop(
         }
         let report = {
             let _guard = busy.lock().await;
-            run_scrape(&state, &site, &section, fresh).await
+            run_fresh(&state, &site, &section, &fresh).await
         };
-        // A changed config is scraped without validators until it succeeds.
-        fresh &= report.error.is_some();
         delay = if report.error.is_none() {
             jitter(interval)
         } else {
@@ -261,6 +264,21 @@ async fn section_loop(
             jitter(interval * (1u32 << (failures - 1)))
         };
     }
+}
+
+/// A scrape that reuses nothing while `fresh` is set (the section's config
+/// changed), and clears it once a scrape succeeds.
+async fn run_fresh(
+    state: &Arc<AppState>,
+    site: &SiteSpec,
+    section: &SectionSpec,
+    fresh: &AtomicBool,
+) -> RunReport {
+    let report = run_scrape(state, site, section, fresh.load(Ordering::Acquire)).await;
+    if report.error.is_none() {
+        fresh.store(false, Ordering::Release);
+    }
+    report
 }
 
 /// One scrape of `section`, its result merged into the store, the feeds
