@@ -291,11 +291,7 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
     let portal = demo::FixturePortal::start()
         .await
         .context("cannot start the fixture portal")?;
-    let text = portal
-        .demo_config_text()
-        .context("cannot read config/demo.toml")?;
-    let mut config =
-        config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (mut config, text) = portal.demo_config()?;
     config.server.listen = listen;
     config.server.public_url = url::Url::parse(&format!("http://{listen}"))?;
     config.server.data_dir = None;
@@ -320,12 +316,7 @@ pub async fn demo(listen: SocketAddr) -> Result<()> {
 
 fn print_feeds(service: &Service) {
     let config = service.state.config();
-    let base = config
-        .server
-        .public_url
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
+    let base = config.server.base_url().to_owned();
     println!("portalfeed on {base}/ (index), {base}/opml, {base}/healthz");
     for def in service.state.live().feeds.defs() {
         println!("  {base}/feeds/{}.rss  .atom  .json", def.meta.path);

@@ -151,10 +151,7 @@ async fn scrape_cmd(
         let portal = demo::FixturePortal::start()
             .await
             .context("cannot start the fixture portal")?;
-        let text = portal
-            .demo_config_text()
-            .context("cannot read config/demo.toml")?;
-        let cfg = config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (cfg, _) = portal.demo_config()?;
         (Some(portal), cfg)
     } else {
         let cfg = config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -144,6 +144,16 @@ impl FixturePortal {
         Ok(rebase_config(&text, &self.base_url()))
     }
 
+    /// `config/demo.toml` pointed at this portal, parsed, with its text.
+    pub fn demo_config(&self) -> anyhow::Result<(crate::config::Config, String)> {
+        let text = self
+            .demo_config_text()
+            .map_err(|e| anyhow::anyhow!("cannot read config/demo.toml: {e}"))?;
+        let config =
+            crate::config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((config, text))
+    }
+
     /// Makes every answer misbehave (`None` heals it).
     pub fn set_fault(&self, fault: Option<Fault>) {
         self.shared.control().fault = fault;

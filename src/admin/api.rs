@@ -52,12 +52,7 @@ struct SectionList {
 /// `GET /api/sections`: every section with its health, failing ones first.
 pub async fn list_sections(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
-    let base = config
-        .server
-        .public_url
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
+    let base = config.server.base_url().to_owned();
     let now = Utc::now();
     let mut rows = Vec::new();
     for site in &config.sites {

@@ -58,6 +58,14 @@ pub struct ServerSpec {
     pub max_concurrent_fetches: usize,
 }
 
+impl ServerSpec {
+    /// `public_url` without its trailing slash: the base of every link the
+    /// service prints (`{base}/feeds/...`).
+    pub fn base_url(&self) -> &str {
+        self.public_url.as_str().trim_end_matches('/')
+    }
+}
+
 /// The settings every site and section may override (`[defaults]`),
 /// resolved for one section: defaults, then site, then section.
 #[derive(Debug, Clone, PartialEq)]

@@ -37,12 +37,7 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
-    let base = config
-        .server
-        .public_url
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
+    let base = config.server.base_url().to_owned();
     let mut head = String::new();
     let mut body = String::new();
     for site in &config.sites {
@@ -171,12 +166,7 @@ pub fn health_name(s: Health) -> &'static str {
 /// `GET /opml`: OPML 2.0 with an outline per site and per section.
 pub async fn opml(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
-    let base = config
-        .server
-        .public_url
-        .as_str()
-        .trim_end_matches('/')
-        .to_owned();
+    let base = config.server.base_url().to_owned();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head><title>portalfeed feeds</title></head>\n<body>\n",
     );
