@@ -179,11 +179,6 @@ impl RenderCache {
     pub fn clear(&self) {
         self.inner.invalidate_all();
     }
-
-    /// Bytes held now (approximate; moka updates lazily).
-    pub fn weighted_size(&self) -> u64 {
-        self.inner.weighted_size()
-    }
 }
 
 /// The renderings of each feed without `?limit`, by slot and format: what

@@ -107,13 +107,6 @@ impl Metrics {
         )
     }
 
-    /// Requests counted for `route` with `status`.
-    pub fn requests_for(&self, route: Route, status: u16) -> u64 {
-        STATUSES.iter().position(|&s| s == status).map_or(0, |i| {
-            self.requests[route as usize][i].load(Ordering::Relaxed)
-        })
-    }
-
     /// Records one scrape of `key`.
     pub fn scrape(&self, key: &SectionKey, seconds: f64, failed: bool) {
         let mut map = self.scrapes.lock().unwrap_or_else(|e| e.into_inner());

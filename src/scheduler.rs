@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::app::AppState;
@@ -46,7 +45,6 @@ struct Task {
     fresh: Arc<AtomicBool>,
     fingerprint: String,
     next_at: Arc<AtomicI64>,
-    wake: Arc<Notify>,
     busy: Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -121,7 +119,6 @@ impl Scheduler {
             let restarted = state.store.has(&key) && !removed.contains(&key);
             let first_delay = first_delay(state, &key, &section, restarted);
             let next_at = Arc::new(AtomicI64::new(0));
-            let wake = Arc::new(Notify::new());
             let busy = Arc::new(tokio::sync::Mutex::new(()));
             let fresh = Arc::new(AtomicBool::new(changed.contains(&key)));
             let handle = tokio::spawn(section_loop(
@@ -133,7 +130,6 @@ impl Scheduler {
                     fresh: fresh.clone(),
                 },
                 next_at.clone(),
-                wake.clone(),
                 busy.clone(),
             ));
             started.push(key.clone());
@@ -144,7 +140,6 @@ impl Scheduler {
                     fresh,
                     fingerprint,
                     next_at,
-                    wake,
                     busy,
                 },
             );
@@ -169,17 +164,6 @@ impl Scheduler {
         let fresh = self.lock().get(key).map(|t| t.fresh.clone())?;
         let _guard = busy.lock().await;
         Some(run_fresh(state, site, section, &fresh).await)
-    }
-
-    /// Wakes `key`'s task so it scrapes at once (without waiting for it).
-    pub fn poke(&self, key: &SectionKey) -> bool {
-        match self.lock().get(key) {
-            Some(t) => {
-                t.wake.notify_one();
-                true
-            }
-            None => false,
-        }
     }
 
     /// Stops every task.
@@ -235,7 +219,6 @@ async fn section_loop(
     section: SectionSpec,
     first: FirstRun,
     next_at: Arc<AtomicI64>,
-    wake: Arc<Notify>,
     busy: Arc<tokio::sync::Mutex<()>>,
 ) {
     let interval = section.settings.interval;
@@ -244,10 +227,7 @@ async fn section_loop(
     loop {
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         next_at.store(due.timestamp_millis(), Ordering::Relaxed);
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = wake.notified() => {}
-        }
+        tokio::time::sleep(delay).await;
         let report = {
             let _guard = busy.lock().await;
             run_fresh(&state, &site, &section, &fresh).await

@@ -6,7 +6,6 @@ mod snapshot;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -111,8 +110,6 @@ impl MergeOutcome {
 pub struct Store {
     sections: RwLock<HashMap<SectionKey, SectionData>>,
     data_dir: Option<PathBuf>,
-    /// Bumped on every change; the snapshot writer compares it.
-    generation: AtomicU64,
 }
 
 impl Store {
@@ -121,7 +118,6 @@ impl Store {
         Self {
             sections: RwLock::new(HashMap::new()),
             data_dir,
-            generation: AtomicU64::new(0),
         }
     }
 
@@ -149,15 +145,6 @@ impl Store {
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<SectionKey, SectionData>> {
         self.sections.write().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn bump(&self) {
-        self.generation.fetch_add(1, Ordering::Release);
-    }
-
-    /// The change counter (any section).
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
     }
 
     /// True when the store has data for `key`.
@@ -262,8 +249,6 @@ impl Store {
         if outcome.changed() || trimmed || data.changed.is_none() {
             data.changed = Some(now);
         }
-        drop(sections);
-        self.bump();
         outcome
     }
 
@@ -278,8 +263,6 @@ impl Store {
         h.scrapes += 1;
         h.last_new = 0;
         h.last_duration_ms = duration_ms;
-        drop(sections);
-        self.bump();
     }
 
     /// Records a failed scrape; the entries stay as they were.
@@ -298,17 +281,11 @@ impl Store {
         h.scrapes += 1;
         h.failures += 1;
         h.last_duration_ms = duration_ms;
-        drop(sections);
-        self.bump();
     }
 
     /// Forgets a section (removed from the config).
     pub fn remove(&self, key: &SectionKey) -> bool {
-        let removed = self.write().remove(key).is_some();
-        if removed {
-            self.bump();
-        }
-        removed
+        self.write().remove(key).is_some()
     }
 
     /// The entries of `keys` merged (deduplicated by id), newest first, and
@@ -340,11 +317,6 @@ impl Store {
         };
         let sections = self.read().clone();
         snapshot::save(dir, &sections)
-    }
-
-    /// Where the snapshot is written, if anywhere.
-    pub fn data_dir(&self) -> Option<&PathBuf> {
-        self.data_dir.as_ref()
     }
 
     /// Every section key the store holds.
