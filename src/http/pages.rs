@@ -62,6 +62,11 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         }
         body.push_str("</ul></section>\n");
     }
+    let admin = if state.admin.is_some() {
+        format!(" · <a href=\"{base}/admin\">admin</a>")
+    } else {
+        String::new()
+    };
     let page = format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -77,7 +82,7 @@ ul.tree,ul.tree ul{{list-style:none;padding-left:1.2rem}} li{{margin:.3rem 0}}
 .error{{color:#b00020;font-size:.85rem;display:block}}
 </style></head><body>
 <h1>portalfeed</h1>
-<p>Feeds of portals that publish none. <a href="{base}/opml">OPML of every feed</a> · <a href="{base}/healthz">health</a> · <a href="{base}/metrics">metrics</a></p>
+<p>Feeds of portals that publish none. <a href="{base}/opml">OPML of every feed</a> · <a href="{base}/healthz">health</a> · <a href="{base}/metrics">metrics</a>{admin}</p>
 {body}</body></html>
 "#
     );
