@@ -116,7 +116,7 @@ impl Scheduler {
                 continue;
             }
             let fingerprint = fingerprint(&site, &section);
-            let restarted = state.store.has(&key) && !removed.contains(&key);
+            let restarted = changed.contains(&key);
             let first_delay = first_delay(state, &key, &section, restarted);
             let next_at = Arc::new(AtomicI64::new(0));
             let busy = Arc::new(tokio::sync::Mutex::new(()));

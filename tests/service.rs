@@ -623,6 +623,7 @@ async fn restart_serves_every_feed_from_the_snapshot() {
 
     // The portal goes down; the new process answers at once from disk.
     portal.set_fault(Some(Fault::Status(503)));
+    portal.clear_requests();
     let service = Service::start(cfg, None).await.expect("restart");
     for (i, path) in ["demo/local", "demo/hot-news", "demo"].iter().enumerate() {
         let feed =
@@ -630,6 +631,13 @@ async fn restart_serves_every_feed_from_the_snapshot() {
         let ids: Vec<_> = feed.entries.iter().map(|e| e.id.clone()).collect();
         assert_eq!(ids, before[i], "{path} after restart");
     }
+    // Sections the snapshot has are not scraped again before their interval.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        portal.requests().is_empty(),
+        "no scrape at start for sections in the snapshot: {:?}",
+        portal.requests()
+    );
     service.shutdown().await.expect("shutdown");
 }
 
