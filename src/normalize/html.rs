@@ -130,9 +130,76 @@ pub fn sanitize_html(html: &str, base: &Url) -> String {
         .url_relative(UrlRelative::RewriteWithBase(base.clone()))
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true)
-        .clean(html)
+        .clean(&promote_lazy_images(html))
         .to_string();
     EMPTY_PARAGRAPH.replace_all(&clean, "").into_owned()
+}
+
+/// An `<img ...>` tag.
+static IMG_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<img\b[^>]*>").expect("constant pattern") // ok: constant, covered by tests
+});
+
+/// The real address of a lazily loaded image (`data-src`, `data-original`, …).
+static LAZY_SRC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\sdata-(?:src|original|lazy-src|lazyload|url)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("constant pattern") // ok: constant, covered by tests
+});
+
+/// An image's `src` attribute, in any quoting.
+static SRC_ATTR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#).expect("constant pattern") // ok: constant, covered by tests
+});
+
+/// True for a `src` that only holds a placeholder until a script swaps in
+/// the real image.
+fn is_placeholder(src: &str) -> bool {
+    let s = src.trim().to_ascii_lowercase();
+    s.is_empty()
+        || s.starts_with("data:")
+        || [
+            "blank",
+            "placeholder",
+            "loading",
+            "spacer",
+            "lazy",
+            "grey.gif",
+            "pixel",
+        ]
+        .iter()
+        .any(|p| s.contains(p))
+}
+
+/// Lazily loaded images (common on WeChat-style and CMS pages) keep their
+/// real address in `data-src` and a placeholder in `src`, which a feed
+/// reader would show. The real address becomes the `src`; sanitizing then
+/// checks and absolutizes it like any other.
+fn promote_lazy_images(html: &str) -> std::borrow::Cow<'_, str> {
+    IMG_TAG.replace_all(html, |caps: &regex::Captures<'_>| {
+        let tag = &caps[0];
+        let Some(lazy) = LAZY_SRC
+            .captures(tag)
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().trim())
+            .filter(|v| !v.is_empty())
+        else {
+            return tag.to_owned();
+        };
+        let src = SRC_ATTR.captures(tag);
+        let current = src
+            .as_ref()
+            .and_then(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+            .map_or("", |m| m.as_str());
+        if !is_placeholder(current) {
+            return tag.to_owned();
+        }
+        let without_src = match &src {
+            Some(c) => tag.replacen(&c[0], "", 1),
+            None => tag.to_owned(),
+        };
+        let value = lazy.replace('"', "&quot;");
+        format!("<img src=\"{value}\"{}", &without_src[4..])
+    })
 }
 
 /// `img` elements with a `src`.

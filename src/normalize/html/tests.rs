@@ -234,3 +234,37 @@ fn first_image_is_the_first_img_with_a_src() {
         Some("http://eng.hengyang.gov.cn/news/local/201905/pic/1.png")
     );
 }
+
+#[test]
+fn lazy_images_get_their_real_address() {
+    let base = Url::parse("http://portal.example/news/2019/a.html").expect("base");
+    let out = sanitize_html(
+        r#"<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="pic/a.jpg" alt="a"></p>
+           <p><img data-original='../b.png'></p>
+           <p><img src="/img/blank.gif" data-src="/c.jpg"></p>
+           <p><img src="real.jpg" data-src="other.jpg"></p>
+           <p><img src="x.gif" data-src="javascript:alert(1)"></p>
+           <p><img src="loading.gif" data-src="javascript:alert(1)"></p>"#,
+        &base,
+    );
+    assert!(
+        out.contains(r#"src="http://portal.example/news/2019/pic/a.jpg""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"src="http://portal.example/news/b.png""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"src="http://portal.example/c.jpg""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"src="http://portal.example/news/2019/real.jpg""#),
+        "{out}"
+    );
+    assert!(!out.contains("other.jpg"), "a real src is kept: {out}");
+    assert!(!out.to_lowercase().contains("javascript"), "{out}");
+    assert!(!out.contains("data:image"), "{out}");
+    assert!(!out.contains("data-src"), "{out}");
+}
