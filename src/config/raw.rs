@@ -77,6 +77,65 @@ pub struct RawSettings {
     pub max_body: Option<RawSize>,
 }
 
+/// Defines a struct whose fields are followed by the settings keys (the
+/// keys of `[defaults]`, which sites and sections may override), and its
+/// `settings()`. The keys are written out, not `#[serde(flatten)]`ed: flatten
+/// would break `deny_unknown_fields` and the key paths of errors.
+macro_rules! with_settings {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Overrides the inherited `interval`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub interval: Option<String>,
+            /// Overrides the inherited `max_items`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub max_items: Option<i64>,
+            /// Overrides the inherited `timeout`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub timeout: Option<String>,
+            /// Overrides the inherited `user_agent`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub user_agent: Option<String>,
+            /// Overrides the inherited `min_delay`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub min_delay: Option<String>,
+            /// Overrides the inherited `fetch_articles`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub fetch_articles: Option<bool>,
+            /// Overrides the inherited `obey_robots`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub obey_robots: Option<bool>,
+            /// Overrides the inherited `max_body`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub max_body: Option<RawSize>,
+        }
+
+        impl $name {
+            /// The settings keys written on this entry.
+            pub fn settings(&self) -> RawSettings {
+                RawSettings {
+                    interval: self.interval.clone(),
+                    max_items: self.max_items,
+                    timeout: self.timeout.clone(),
+                    user_agent: self.user_agent.clone(),
+                    min_delay: self.min_delay.clone(),
+                    fetch_articles: self.fetch_articles,
+                    obey_robots: self.obey_robots,
+                    max_body: self.max_body.clone(),
+                }
+            }
+        }
+    };
+}
+
+with_settings! {
 /// One `[[sites]]` entry.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,48 +164,10 @@ pub struct RawSite {
     /// `[[sites.sections]]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<RawSection>,
-    /// Overrides `[defaults].interval`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<String>,
-    /// Overrides `[defaults].max_items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<i64>,
-    /// Overrides `[defaults].timeout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
-    /// Overrides `[defaults].user_agent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// Overrides `[defaults].min_delay`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_delay: Option<String>,
-    /// Overrides `[defaults].fetch_articles`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fetch_articles: Option<bool>,
-    /// Overrides `[defaults].obey_robots`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub obey_robots: Option<bool>,
-    /// Overrides `[defaults].max_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_body: Option<RawSize>,
+}
 }
 
-impl RawSite {
-    /// The settings keys written on this site.
-    pub fn settings(&self) -> RawSettings {
-        RawSettings {
-            interval: self.interval.clone(),
-            max_items: self.max_items,
-            timeout: self.timeout.clone(),
-            user_agent: self.user_agent.clone(),
-            min_delay: self.min_delay.clone(),
-            fetch_articles: self.fetch_articles,
-            obey_robots: self.obey_robots,
-            max_body: self.max_body.clone(),
-        }
-    }
-}
-
+with_settings! {
 /// One `[[sites.sections]]` entry.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -175,46 +196,7 @@ pub struct RawSection {
     /// Replaces the site's `[sites.article]` for this section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<RawArticle>,
-    /// Overrides the site's `interval`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<String>,
-    /// Overrides the site's `max_items`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_items: Option<i64>,
-    /// Overrides the site's `timeout`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
-    /// Overrides the site's `user_agent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// Overrides the site's `min_delay`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_delay: Option<String>,
-    /// Overrides the site's `fetch_articles`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fetch_articles: Option<bool>,
-    /// Overrides the site's `obey_robots`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub obey_robots: Option<bool>,
-    /// Overrides the site's `max_body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_body: Option<RawSize>,
 }
-
-impl RawSection {
-    /// The settings keys written on this section.
-    pub fn settings(&self) -> RawSettings {
-        RawSettings {
-            interval: self.interval.clone(),
-            max_items: self.max_items,
-            timeout: self.timeout.clone(),
-            user_agent: self.user_agent.clone(),
-            min_delay: self.min_delay.clone(),
-            fetch_articles: self.fetch_articles,
-            obey_robots: self.obey_robots,
-            max_body: self.max_body.clone(),
-        }
-    }
 }
 
 /// `[sites.sections.list]`.
