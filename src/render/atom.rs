@@ -34,9 +34,11 @@ pub(super) fn write(meta: &FeedMeta, entries: &[Entry], out: &mut Vec<u8>) {
         write_document_declaration: true,
         indent_size: None,
     };
-    // ok: the writer only fails on I/O errors and writing into a Vec cannot fail
-    feed.write_with_config(out, config)
-        .expect("writing Atom into a Vec");
+    // The writer only fails on I/O errors and writing into a Vec cannot fail;
+    // should it ever, the feed is logged as broken rather than panicking.
+    if let Err(e) = feed.write_with_config(out, config) {
+        tracing::error!(error = %e, "Atom feed not rendered");
+    }
 }
 
 /// One `<entry>`. Atom requires an author: the entry's, else the feed's.

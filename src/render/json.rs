@@ -67,8 +67,11 @@ pub(super) fn write(meta: &FeedMeta, entries: &[Entry], out: &mut Vec<u8>) {
         }],
         items: entries.iter().map(item).collect(),
     };
-    // ok: every key is a string and writing into a Vec cannot fail
-    serde_json::to_writer(out, &feed).expect("writing JSON into a Vec");
+    // Every key is a string and writing into a Vec cannot fail; should it
+    // ever, the feed is logged as broken rather than taking the thread down.
+    if let Err(e) = serde_json::to_writer(out, &feed) {
+        tracing::error!(error = %e, "JSON feed not rendered");
+    }
 }
 
 fn item(entry: &Entry) -> Item<'_> {

@@ -55,8 +55,11 @@ pub(super) fn write(meta: &FeedMeta, entries: &[Entry], out: &mut Vec<u8>) {
         namespaces,
         ..Channel::default()
     };
-    // ok: the writer only fails on I/O errors and writing into a Vec cannot fail
-    channel.write_to(out).expect("writing RSS into a Vec");
+    // The writer only fails on I/O errors and writing into a Vec cannot fail;
+    // should it ever, the feed is logged as broken rather than panicking.
+    if let Err(e) = channel.write_to(out) {
+        tracing::error!(error = %e, "RSS feed not rendered");
+    }
 }
 
 /// One `<item>`.
