@@ -3,7 +3,7 @@
 
 mod snapshot;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::RwLock;
 
@@ -231,10 +231,9 @@ impl Store {
                 }
             }
         }
-        let before: HashSet<EntryId> = data.entries.iter().map(|e| e.id.clone()).collect();
         sort_newest_first(&mut data.entries);
+        let trimmed = data.entries.len() > max_items;
         data.entries.truncate(max_items);
-        let trimmed = before.len() != data.entries.len();
         outcome.total = data.entries.len();
         data.list_validators = Some(validators);
         let h = &mut data.health;
