@@ -146,7 +146,9 @@ fn site_index(raw: &config::RawConfig, site: &str) -> Result<usize, ApiError> {
 }
 
 /// The raw config of the file in force, with its text and version.
-async fn load_raw(state: &AppState) -> Result<(PathBuf, String, config::RawConfig), ApiError> {
+pub(super) async fn load_raw(
+    state: &AppState,
+) -> Result<(PathBuf, String, config::RawConfig), ApiError> {
     let path = config_path(state)?;
     let text = read_file(&path).await?;
     let raw = config::parse_raw(&text, &path.display().to_string()).map_err(|e| {

@@ -14,7 +14,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::ApiError;
-use super::api::{parse_section, validate};
+use super::api::{load_raw, parse_section, validate};
 use crate::app::AppState;
 use crate::config::raw::RawArticle;
 use crate::scrape::{self, FieldProblem, Previous, ScrapeError, ScrapeOptions, ScrapeOutcome};
@@ -99,7 +99,7 @@ pub async fn preview(
     raw_section.id = Some(id.clone());
 
     // The section in the context of its site, as the file would have it.
-    let mut raw = current_raw(&state)?;
+    let (_, _, mut raw) = load_raw(&state).await?;
     let si = raw
         .sites
         .iter()
@@ -256,26 +256,4 @@ pub async fn preview(
         }
     }
     Ok(Json(out).into_response())
-}
-
-/// The raw config in force: the file when there is one.
-fn current_raw(state: &AppState) -> Result<crate::config::RawConfig, ApiError> {
-    let path = state.config_path.as_ref().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "this service runs without a config file",
-        )
-    })?;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })?;
-    crate::config::parse_raw(&text, &path.display().to_string()).map_err(|e| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            format!("the config file does not parse: {e}"),
-        )
-    })
 }

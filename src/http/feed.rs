@@ -66,6 +66,18 @@ pub async fn serve_feed(
     if let Some(r) = serve_hot(state, method, path, query, headers) {
         return r.map(Body::new);
     }
+    serve_miss(state, method, path, query, headers).await
+}
+
+/// Answers a feed request the hot table could not (the connection loop
+/// tried it already): a render, `?limit`, or an error answer.
+pub async fn serve_miss(
+    state: &Arc<AppState>,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Response<Body> {
     let response = answer(state, method, path, query, headers).await;
     state
         .metrics

@@ -141,7 +141,7 @@ async fn dispatch(
     if path.starts_with("/feeds/") && (req.method() == Method::GET || req.method() == Method::HEAD)
     {
         return Ok(
-            feed::serve_feed(state, req.method(), path, req.uri().query(), req.headers()).await,
+            feed::serve_miss(state, req.method(), path, req.uri().query(), req.headers()).await,
         );
     }
     let route = route_of(path);
