@@ -289,6 +289,23 @@ async fn save(state: &Arc<AppState>, path: PathBuf, text: String) -> Result<Save
     })
 }
 
+/// Puts `section` in place of the one with its id, or last; its index.
+pub(super) fn upsert(
+    sections: &mut Vec<config::raw::RawSection>,
+    section: config::raw::RawSection,
+) -> usize {
+    match sections.iter().position(|s| s.id == section.id) {
+        Some(i) => {
+            sections[i] = section;
+            i
+        }
+        None => {
+            sections.push(section);
+            sections.len() - 1
+        }
+    }
+}
+
 /// `PUT /api/sites/{site}/sections/{section}`: create or replace.
 pub async fn put_section(
     State(state): State<Arc<AppState>>,
@@ -318,20 +335,7 @@ pub async fn put_section(
     let (path, text, mut raw) = load_raw(&state).await?;
     check_if_match(&headers, &edit::version(&text))?;
     let si = site_index(&raw, &site)?;
-    let sections = &mut raw.sites[si].sections;
-    let index = match sections
-        .iter()
-        .position(|s| s.id.as_deref() == Some(section.as_str()))
-    {
-        Some(i) => {
-            sections[i] = raw_section;
-            i
-        }
-        None => {
-            sections.push(raw_section);
-            sections.len() - 1
-        }
-    };
+    let index = upsert(&mut raw.sites[si].sections, raw_section);
     validate(&raw, si, Some(index))?;
     let (new_text, created) = edit::put_section(&text, &site, &section, &value)
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;

@@ -14,7 +14,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::ApiError;
-use super::api::{load_raw, parse_section, validate};
+use super::api::{load_raw, parse_section, upsert, validate};
 use crate::app::AppState;
 use crate::config::raw::RawArticle;
 use crate::scrape::{self, FieldProblem, Previous, ScrapeError, ScrapeOptions, ScrapeOutcome};
@@ -107,20 +107,7 @@ pub async fn preview(
         .ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, format!("no site `{site_id}`")).field("site")
         })?;
-    let sections = &mut raw.sites[si].sections;
-    let index = match sections
-        .iter()
-        .position(|s| s.id.as_deref() == Some(id.as_str()))
-    {
-        Some(i) => {
-            sections[i] = raw_section;
-            i
-        }
-        None => {
-            sections.push(raw_section);
-            sections.len() - 1
-        }
-    };
+    let index = upsert(&mut raw.sites[si].sections, raw_section);
     let config = validate(&raw, si, Some(index))?;
     let site = config
         .sites
