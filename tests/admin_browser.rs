@@ -425,11 +425,32 @@ async fn log_in(page: &Page<'_>, token: &str) -> anyhow::Result<()> {
         .send_keys("not-the-token")
         .await?;
     page.click("#login").await?;
-    let error = page.wait_css(".login-box .error").await?;
-    ensure!(
-        !error.text().await?.trim().is_empty(),
-        "a wrong token shows an error"
-    );
+    // The login page answering the POST replaces the one the form was on;
+    // read the error only from the new one (an element of the old page
+    // would go stale under our feet).
+    let start = std::time::Instant::now();
+    let error = loop {
+        let on_answer = page
+            .browser
+            .current_url()
+            .await
+            .is_ok_and(|u| u.path().ends_with("/admin/login"));
+        if on_answer {
+            if let Ok(el) = page.find(".login-box .error").await {
+                if let Ok(text) = el.text().await {
+                    if !text.trim().is_empty() {
+                        break text;
+                    }
+                }
+            }
+        }
+        ensure!(
+            start.elapsed() < WAIT,
+            "no error shown for a wrong token within {WAIT:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    ensure!(!error.trim().is_empty(), "a wrong token shows an error");
     page.wait_css("#token").await?.send_keys(token).await?;
     page.click("#login").await?;
     page.wait_css(r#"#sections tr[data-key="demo/local"]"#)
