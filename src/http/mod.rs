@@ -3,6 +3,7 @@
 //! with compression, a request timeout and a body limit.
 
 pub mod feed;
+pub mod opml;
 pub mod pages;
 mod status;
 
@@ -40,7 +41,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: Arc<AppState>) -> Router {
     let others = Router::new()
         .route("/", get(pages::index))
-        .route("/opml", get(pages::opml))
+        .route("/opml", get(opml::opml))
         .route("/healthz", get(status::healthz))
         .route("/metrics", get(status::metrics))
         .layer(CompressionLayer::new())
