@@ -169,8 +169,7 @@ impl Scan {
         let closes_p = CLOSES_P
             .iter()
             .any(|n| name.eq_ignore_ascii_case(n.as_bytes()));
-        loop {
-            let Some(&top) = self.stack.last() else { break };
+        while let Some(&top) = self.stack.last() {
             let sibling = closes(name).iter().any(|n| name_of(n.as_bytes()) == top);
             if sibling || (closes_p && top == name_of(b"p")) {
                 self.pop();
