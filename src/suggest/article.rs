@@ -55,17 +55,27 @@ const WIDGETS: &[&str] = &[
 
 /// Words that open a date line.
 const DATE_WORDS: &[&str] = &[
-    "发布时间", "发布日期", "日期", "时间", "date", "posted", "published", "updated",
+    "发布时间",
+    "发布日期",
+    "日期",
+    "时间",
+    "date",
+    "posted",
+    "published",
+    "updated",
 ];
 
 /// `(regex, what it reads)`: source and author lines.
 static AUTHOR_FORMS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"来源[：:]\s*([^\s|│/]+)", "来源："),
-        (r"作者[：:]\s*([^\s|│/]+)", "作者："),
+        (
+            r"作者[：:]\s*((?:记者|通讯员)\s*[^\s|│/]+|[^\s|│/]+)",
+            "作者：",
+        ),
         (r"(?i)From[：:]\s*([^|]+?)\s*(?:\||Date|$)", "From:"),
         (r"(?i)Source[：:]\s*([^|]+?)\s*(?:\||Date|$)", "Source:"),
-        (r"\b[Bb]y\s+([^|·,\d]+?)\s*(?:\||·|,|\d|$)", "By …"),
+        (r"\b[Bb]y\s+([^|·,\d]+?)\s*(?:\||·|,|\d|\bon\b|$)", "By …"),
     ]
     .into_iter()
     .map(|(re, what)| (Regex::new(re).expect("valid regex"), what)) // ok: constant regexes, covered by the tests
@@ -79,7 +89,7 @@ static BLOCKS: LazyLock<Selector> = LazyLock::new(|| {
 
 /// Headings and title-like elements.
 static HEADINGS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse("h1, h2, h3, h4, [class*=title], [id*=title]").expect("valid selector") // ok: a constant selector, covered by the tests
+    Selector::parse("h1, h2, h3, h4, [class*=tit], [id*=tit]").expect("valid selector") // ok: a constant selector, covered by the tests
 });
 
 /// A parsed sample with its widgets removed.
@@ -108,7 +118,10 @@ pub fn find(samples: &[Sample]) -> Result<ArticleGuess, String> {
         });
     }
     for css in ["style", "script"] {
-        if docs.iter().any(|d| dom::parse(css).is_some_and(|sel| d.html.select(&sel).next().is_some())) {
+        if docs
+            .iter()
+            .any(|d| dom::parse(css).is_some_and(|sel| d.html.select(&sel).next().is_some()))
+        {
             remove.insert(0, (css.to_owned(), format!("<{css}> elements")));
         }
     }
@@ -137,16 +150,27 @@ pub fn find(samples: &[Sample]) -> Result<ArticleGuess, String> {
 /// share/print/font-size/related box and that hold little text.
 fn widgets(doc: &Html) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for el in doc.root_element().descendants().filter_map(ElementRef::wrap).take(MAX_ELEMENTS) {
+    for el in doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .take(MAX_ELEMENTS)
+    {
         let v = el.value();
         let named = v
             .classes()
             .filter(|c| dom::good_class(c))
             .map(|c| format!(".{c}"))
-            .chain(v.id().filter(|i| dom::good_class(i)).map(|i| format!("#{i}")))
+            .chain(
+                v.id()
+                    .filter(|i| dom::good_class(i))
+                    .map(|i| format!("#{i}")),
+            )
             .find(|n| {
                 let lower = n[1..].to_ascii_lowercase();
-                lower.split(['-', '_']).any(|p| WIDGETS.contains(&p)) || WIDGETS.contains(&lower.as_str())
+                lower
+                    .split(['-', '_'])
+                    .any(|p| WIDGETS.iter().any(|w| p.starts_with(w)))
             });
         let Some(css) = named else { continue };
         if units(&dom::text(el)) > 400 || out.iter().any(|(c, _)| *c == css) {
@@ -174,7 +198,11 @@ fn detach<'a>(doc: &mut Html, css: impl Iterator<Item = &'a str>) {
 /// Text of `el` that sits in links, and all its text, in units.
 fn link_density(el: ElementRef<'_>) -> f64 {
     let all = units(&dom::text(el)).max(1) as f64;
-    let linked: usize = el.select(&dom::LINKS).take(500).map(|a| units(&dom::text(a))).sum();
+    let linked: usize = el
+        .select(&dom::LINKS)
+        .take(500)
+        .map(|a| units(&dom::text(a)))
+        .sum();
     (linked as f64 / all).min(1.0)
 }
 
@@ -187,7 +215,12 @@ fn body(doc: &Html) -> Option<NodeId> {
             .children()
             .filter_map(|n| match n.value() {
                 scraper::Node::Text(t) => Some(t.to_string()),
-                scraper::Node::Element(e) if matches!(e.name(), "span" | "strong" | "b" | "em" | "font" | "a" | "br" | "i" | "u") => {
+                scraper::Node::Element(e)
+                    if matches!(
+                        e.name(),
+                        "span" | "strong" | "b" | "em" | "font" | "a" | "br" | "i" | "u"
+                    ) =>
+                {
                     ElementRef::wrap(n).map(dom::text)
                 }
                 _ => None,
@@ -197,10 +230,17 @@ fn body(doc: &Html) -> Option<NodeId> {
         if u < 40 {
             continue;
         }
-        let commas = own.chars().filter(|c| matches!(c, ',' | '，' | '、' | '。' | '.')).count();
+        let commas = own
+            .chars()
+            .filter(|c| matches!(c, ',' | '，' | '、' | '。' | '.'))
+            .count();
         let s = 1.0 + commas.min(20) as f64 + (u as f64 / 100.0).min(3.0);
         let is_p = block.value().name() == "p";
-        let target = if is_p { block.parent().and_then(ElementRef::wrap) } else { Some(block) };
+        let target = if is_p {
+            block.parent().and_then(ElementRef::wrap)
+        } else {
+            Some(block)
+        };
         let Some(target) = target else { continue };
         *scores.entry(target.id()).or_default() += s;
         if let Some(gp) = target.parent().and_then(ElementRef::wrap) {
@@ -211,7 +251,8 @@ fn body(doc: &Html) -> Option<NodeId> {
         .into_iter()
         .filter_map(|(id, s)| {
             let el = doc.tree.get(id).and_then(ElementRef::wrap)?;
-            (!matches!(el.value().name(), "html" | "body")).then(|| (s * (1.0 - link_density(el)), id))
+            (!matches!(el.value().name(), "html" | "body"))
+                .then(|| (s * (1.0 - link_density(el)), id))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id)| id)
@@ -228,7 +269,10 @@ fn forms_of(el: ElementRef<'_>) -> Vec<String> {
     let own = dom::simple_forms(el);
     let mut out = own.clone();
     for anc in el.ancestors().filter_map(ElementRef::wrap).take(4) {
-        for f in dom::simple_forms(anc).into_iter().filter(|f| f.contains(['.', '#'])) {
+        for f in dom::simple_forms(anc)
+            .into_iter()
+            .filter(|f| f.contains(['.', '#']))
+        {
             for o in own.iter().rev() {
                 out.push(format!("{f} {o}"));
             }
@@ -244,7 +288,11 @@ fn first<'a>(doc: &'a Html, css: &str) -> Option<ElementRef<'a>> {
 
 /// The first of the forms that passes `ok` on every page, else the one
 /// passing on most pages (at least half).
-fn common(docs: &[Doc], forms: &[String], ok: impl Fn(usize, ElementRef<'_>) -> bool) -> Option<(String, usize)> {
+fn common(
+    docs: &[Doc],
+    forms: &[String],
+    ok: impl Fn(usize, ElementRef<'_>) -> bool,
+) -> Option<(String, usize)> {
     let mut best: Option<(String, usize)> = None;
     for css in forms {
         let hits = docs
@@ -264,7 +312,9 @@ fn common(docs: &[Doc], forms: &[String], ok: impl Fn(usize, ElementRef<'_>) -> 
 
 /// Whether `a` is `b` or one holds the other.
 fn related(a: ElementRef<'_>, b: ElementRef<'_>) -> bool {
-    a.id() == b.id() || a.ancestors().any(|n| n.id() == b.id()) || b.ancestors().any(|n| n.id() == a.id())
+    a.id() == b.id()
+        || a.ancestors().any(|n| n.id() == b.id())
+        || b.ancestors().any(|n| n.id() == a.id())
 }
 
 fn content_pick(docs: &[Doc], bodies: &[NodeId]) -> Result<Pick, String> {
@@ -272,7 +322,9 @@ fn content_pick(docs: &[Doc], bodies: &[NodeId]) -> Result<Pick, String> {
     let forms = forms_of(el0);
     let (css, hits) = common(docs, &forms, |i, e| {
         element(&docs[i].html, bodies[i]).is_some_and(|b| {
-            related(e, b) && units(&dom::text(e)) * 10 >= units(&dom::text(b)) * 8 && units(&dom::text(e)) <= units(&dom::text(b)) * 3
+            related(e, b)
+                && units(&dom::text(e)) * 10 >= units(&dom::text(b)) * 8
+                && units(&dom::text(e)) <= units(&dom::text(b)) * 3
         })
     })
     .ok_or_else(|| "the article bodies of the samples share no selector".to_owned())?;
@@ -324,10 +376,17 @@ fn title_pick(docs: &[Doc]) -> Option<Pick> {
             .map(|(_, id)| id);
         targets.push(best);
     }
-    let (i0, id0) = targets.iter().enumerate().find_map(|(i, t)| t.map(|t| (i, t)))?;
+    let (i0, id0) = targets
+        .iter()
+        .enumerate()
+        .find_map(|(i, t)| t.map(|t| (i, t)))?;
     let forms = forms_of(element(&docs[i0].html, id0)?);
-    let (css, hits) = common(docs, &forms, |i, e| title_match(&dom::text(e), &docs[i].list_title) > 0)?;
-    let first_text = first(&docs[i0].html, &css).map(dom::text).unwrap_or_default();
+    let (css, hits) = common(docs, &forms, |i, e| {
+        title_match(&dom::text(e), &docs[i].list_title) > 0
+    })?;
+    let first_text = first(&docs[i0].html, &css)
+        .map(dom::text)
+        .unwrap_or_default();
     Some(Pick::css(
         &css,
         format!(
@@ -342,10 +401,18 @@ fn title_pick(docs: &[Doc]) -> Option<Pick> {
 /// first), or inside it when there is none outside.
 fn date_element(doc: &Html, body: NodeId) -> Option<ElementRef<'_>> {
     let b = element(doc, body)?;
-    let mut best: Option<((u8, bool, usize), ElementRef<'_>)> = None;
+    let mut best: Option<((bool, u8, usize), ElementRef<'_>)> = None;
     for pass in [false, true] {
-        for e in doc.root_element().descendants().filter_map(ElementRef::wrap).take(MAX_ELEMENTS) {
-            if matches!(e.value().name(), "html" | "body" | "head" | "title" | "script" | "style") {
+        for e in doc
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .take(MAX_ELEMENTS)
+        {
+            if matches!(
+                e.value().name(),
+                "html" | "body" | "head" | "title" | "script" | "style"
+            ) {
                 continue;
             }
             // First outside the body; inside it only when nothing was found.
@@ -361,7 +428,7 @@ fn date_element(doc: &Html, body: NodeId) -> Option<ElementRef<'_>> {
             let lower = t.to_lowercase();
             let worded = u8::from(DATE_WORDS.iter().any(|w| lower.contains(w)));
             let time = e.value().name() == "time" && e.value().attr("datetime").is_some();
-            let key = (worded, time, usize::MAX - u);
+            let key = (time, worded, usize::MAX - u);
             if best.as_ref().is_none_or(|(k, _)| key > *k) {
                 best = Some((key, e));
             }
@@ -374,25 +441,45 @@ fn date_element(doc: &Html, body: NodeId) -> Option<ElementRef<'_>> {
 }
 
 fn date_pick(docs: &[Doc], bodies: &[NodeId]) -> Option<Pick> {
-    let found: Vec<Option<ElementRef<'_>>> = docs.iter().zip(bodies).map(|(d, b)| date_element(&d.html, *b)).collect();
-    let (i0, e0) = found.iter().enumerate().find_map(|(i, e)| e.map(|e| (i, e)))?;
+    let found: Vec<Option<ElementRef<'_>>> = docs
+        .iter()
+        .zip(bodies)
+        .map(|(d, b)| date_element(&d.html, *b))
+        .collect();
+    let (i0, e0) = found
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| e.map(|e| (i, e)))?;
     if e0.value().name() == "time" && e0.value().attr("datetime").is_some() {
-        let ok = docs.iter().all(|d| first(&d.html, "time").is_some_and(|t| t.value().attr("datetime").is_some()));
+        let ok = docs
+            .iter()
+            .all(|d| first(&d.html, "time").is_some_and(|t| t.value().attr("datetime").is_some()));
         if ok {
             let mut p = Pick::css(
                 "time",
-                format!("datetime of <time>; first: \"{}\"", e0.value().attr("datetime").unwrap_or_default()),
+                format!(
+                    "datetime of <time>; first: \"{}\"",
+                    e0.value().attr("datetime").unwrap_or_default()
+                ),
             );
             p.attr = Some("datetime".to_owned());
             return Some(p);
         }
     }
     let forms = forms_of(e0);
-    let (css, hits) = common(docs, &forms, |_, e| units(&dom::text(e)) <= 300 && dom::has_date(&dom::text(e)))?;
-    let text = first(&docs[i0].html, &css).map(dom::text).unwrap_or_default();
+    let (css, hits) = common(docs, &forms, |_, e| {
+        units(&dom::text(e)) <= 300 && dom::has_date(&dom::text(e))
+    })?;
+    let text = first(&docs[i0].html, &css)
+        .map(dom::text)
+        .unwrap_or_default();
     Some(Pick::css(
         &css,
-        format!("a date on {hits} of {} articles: \"{}\"", docs.len(), dom::short(&text, 60)),
+        format!(
+            "a date on {hits} of {} articles: \"{}\"",
+            docs.len(),
+            dom::short(&text, 60)
+        ),
     ))
 }
 
@@ -406,9 +493,22 @@ fn author_pick(docs: &[Doc], bodies: &[NodeId], date: Option<&Pick>) -> Option<P
         }
     }
     for (d, b) in docs.iter().zip(bodies).take(1) {
-        let Some(body) = element(&d.html, *b) else { continue };
-        for e in d.html.root_element().descendants().filter_map(ElementRef::wrap).take(MAX_ELEMENTS) {
-            if related(e, body) || matches!(e.value().name(), "html" | "body" | "head" | "title" | "script" | "style") {
+        let Some(body) = element(&d.html, *b) else {
+            continue;
+        };
+        for e in d
+            .html
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .take(MAX_ELEMENTS)
+        {
+            if related(e, body)
+                || matches!(
+                    e.value().name(),
+                    "html" | "body" | "head" | "title" | "script" | "style"
+                )
+            {
                 continue;
             }
             let t = dom::text(e);
@@ -447,7 +547,11 @@ fn author_pick(docs: &[Doc], bodies: &[NodeId], date: Option<&Pick>) -> Option<P
     let (re, what) = &AUTHOR_FORMS[k];
     let mut p = Pick::css(
         &css,
-        format!("the {what} line on {n} of {} articles: \"{}\"", docs.len(), dom::short(&first_value, 30)),
+        format!(
+            "the {what} line on {n} of {} articles: \"{}\"",
+            docs.len(),
+            dom::short(&first_value, 30)
+        ),
     );
     p.regex = Some(re.as_str().to_owned());
     Some(p)
@@ -467,7 +571,11 @@ pub fn main_text(doc: &Html) -> usize {
         .and_then(|id| element(doc, id))
         .map(|el| {
             let all = units(&dom::text(el));
-            let linked: usize = el.select(&dom::LINKS).take(500).map(|a| units(&dom::text(a))).sum();
+            let linked: usize = el
+                .select(&dom::LINKS)
+                .take(500)
+                .map(|a| units(&dom::text(a)))
+                .sum();
             all.saturating_sub(linked)
         })
         .unwrap_or(0)

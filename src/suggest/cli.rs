@@ -40,7 +40,11 @@ pub async fn run(args: &SuggestArgs) -> Result<ExitCode> {
             let Some((site, section)) = id.split_once('/') else {
                 bail!("--id {id}: write SITE/SECTION, e.g. hengyang/local");
             };
-            let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            let ok = |s: &str| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            };
             if !ok(site) || !ok(section) {
                 bail!("--id {id}: ids are [a-z0-9-]+");
             }

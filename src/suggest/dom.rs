@@ -60,7 +60,10 @@ const NOT_TITLES: &[&str] = &[
 /// Whether a link text reads like an entry's title: long enough, and not a
 /// "more" or paging word.
 pub fn title_like(text: &str) -> bool {
-    let t = text.trim().trim_end_matches(['>', '»', '›', ' ']).to_lowercase();
+    let t = text
+        .trim()
+        .trim_end_matches(['>', '»', '›', ' '])
+        .to_lowercase();
     units(&t) >= 10 && !NOT_TITLES.contains(&t.as_str())
 }
 
@@ -166,9 +169,7 @@ const OFF_MAIN: &[&str] = &[
 /// Whether a name (class or id) marks a region outside the main content.
 fn off_main_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower
-        .split(['-', '_'])
-        .any(|part| OFF_MAIN.contains(&part))
+    lower.split(['-', '_']).any(|part| OFF_MAIN.contains(&part))
         || OFF_MAIN.contains(&lower.as_str())
 }
 

@@ -205,7 +205,14 @@ fn date_element<'a>(item: ElementRef<'a>, a: ElementRef<'a>) -> Option<ElementRe
             let u = units(&t);
             (u <= 80 && dom::has_date(&t)).then_some((u, e))
         })
-        .min_by_key(|(u, _)| *u)
+        // The last of the smallest: the deepest (`<time>` inside `<a>`).
+        .fold(
+            None,
+            |best: Option<(usize, ElementRef<'a>)>, (u, e)| match best {
+                Some((bu, _)) if bu < u => best,
+                _ => Some((u, e)),
+            },
+        )
         .map(|(_, e)| e)
 }
 

@@ -77,7 +77,11 @@ pub fn title_link<'a>(item: ElementRef<'a>, page: &Url) -> Option<ElementRef<'a>
             let t = if dom::title_like(&t) {
                 t
             } else {
-                a.value().attr("title").unwrap_or_default().trim().to_owned()
+                a.value()
+                    .attr("title")
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
             };
             dom::title_like(&t).then(|| (units(&t), a))
         })
@@ -140,7 +144,7 @@ fn score(doc: &Html, item: &str, page: &Url) -> Option<Candidate> {
     let n = items.len() as f64;
     let mean_title = items
         .iter()
-        .map(|(_, a)| units(&dom::text(*a)).min(60) as f64)
+        .map(|(_, a)| full_title_units(*a).min(60) as f64)
         .sum::<f64>()
         / n;
     let dated = items
@@ -195,6 +199,17 @@ fn item_selector(
         let cls = dom::classes(*m);
         common.retain(|c| cls.contains(c));
     }
+    // One class names the item: the one fewest other elements carry
+    // (`article.post`, not every WordPress class of the post).
+    let class = common
+        .iter()
+        .filter_map(|c| {
+            dom::parse(&format!(".{c}"))
+                .map(|sel| (doc.select(&sel).take(MAX_ELEMENTS).count(), c.len(), c))
+        })
+        .min()
+        .map(|(_, _, c)| c.clone());
+    let common: Vec<String> = class.into_iter().collect();
     let mut item = tag.to_owned();
     for c in &common {
         item.push('.');
@@ -235,14 +250,14 @@ fn item_selector(
     tries.push(format!("{} > {item}", path.join(" > ")));
     let wanted: HashSet<NodeId> = members.iter().map(|m| m.id()).collect();
     let parent_sig = signature(parent);
-    // Another list built the same way (a list split into several `<ul>`s)
-    // may match too; any other element with a title link may not.
+    let grandparent = parent.parent().map(|g| g.id());
+    // The rest of a list split into several `<ul>`s under one element may
+    // match too; any other element with a title link may not.
     let same_build = |el: ElementRef<'_>| {
         el.value().name() == tag
-            && el
-                .parent()
-                .and_then(ElementRef::wrap)
-                .is_some_and(|p| signature(p) == parent_sig)
+            && el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                signature(p) == parent_sig && p.parent().map(|g| g.id()) == grandparent
+            })
     };
     tries.into_iter().find(|css| {
         let Some(sel) = dom::parse(css) else {
@@ -267,4 +282,12 @@ fn signature(el: ElementRef<'_>) -> (String, Option<String>, Vec<String>) {
         el.value().id().map(str::to_owned),
         dom::classes(el),
     )
+}
+
+/// The weight of a link's full title: its text, or its `title` attribute
+/// when that holds more (a list that cuts its titles).
+fn full_title_units(a: ElementRef<'_>) -> usize {
+    let text = units(&dom::text(a));
+    let attr = a.value().attr("title").map_or(0, units);
+    text.max(attr)
 }

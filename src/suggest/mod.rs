@@ -173,7 +173,12 @@ pub enum SuggestError {
     },
 }
 
-async fn get(fetcher: &Fetcher, url: &Url, settings: &Settings, encoding: Option<&'static encoding_rs::Encoding>) -> Result<Page, SuggestError> {
+async fn get(
+    fetcher: &Fetcher,
+    url: &Url,
+    settings: &Settings,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Page, SuggestError> {
     let req = FetchRequest {
         url,
         settings,
@@ -199,7 +204,11 @@ fn replacements(html: &str) -> usize {
 }
 
 /// Finds a section config for the list page at `url`.
-pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Result<Suggestion, SuggestError> {
+pub async fn suggest(
+    fetcher: &Fetcher,
+    url: &Url,
+    opts: &SuggestOptions,
+) -> Result<Suggestion, SuggestError> {
     let mut settings = opts.settings.clone();
     let loopback = url.host().is_some_and(|h| match h {
         url::Host::Ipv4(ip) => ip.is_loopback(),
@@ -212,7 +221,10 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
     let mut report = Vec::new();
     let mut page = get(fetcher, url, &settings, None).await?;
     let mut encoding = None;
-    let mut encoding_note = format!("read as {} from the header, BOM, <meta> or sniffing", page.encoding.name());
+    let mut encoding_note = format!(
+        "read as {} from the header, BOM, <meta> or sniffing",
+        page.encoding.name()
+    );
     let bad = replacements(&page.html);
     if bad > 20 && bad * 200 > page.html.len() {
         let forced = encoding_rs::GB18030;
@@ -231,9 +243,21 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
     let base = base_url(&doc, &page.url);
 
     let candidates = list::candidates(&doc, &base);
-    report.push(format!("{} candidate list(s) on {}:", candidates.len(), page.url));
+    report.push(format!(
+        "{} candidate list(s) on {}:",
+        candidates.len(),
+        page.url
+    ));
     for c in candidates.iter().take(8) {
-        report.push(format!("  {}{}", c.describe(), if c.acceptable() { "" } else { " (not a list of entries)" }));
+        report.push(format!(
+            "  {}{}",
+            c.describe(),
+            if c.acceptable() {
+                ""
+            } else {
+                " (not a list of entries)"
+            }
+        ));
     }
     let Some(chosen) = candidates.iter().find(|c| c.acceptable()).cloned() else {
         return Err(no_list(&doc, &page, &candidates));
@@ -254,11 +278,27 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
             ),
         });
     }
-    report.push(format!("chosen: `{}` (the highest score of the lists of entries)", chosen.item));
+    report.push(format!(
+        "chosen: `{}` (the highest score of the lists of entries)",
+        chosen.item
+    ));
+    if let Some(close) = candidates
+        .iter()
+        .filter(|c| c.acceptable() && c.item != chosen.item)
+        .find(|c| c.score * 1.25 >= chosen.score)
+    {
+        report.push(format!(
+            "note: `{}` scores close ({:.0} against {:.0}); if that is the section you want, put it in list.item",
+            close.item, close.score, chosen.score
+        ));
+    }
     let Some(fields) = fields::find(&doc, &chosen) else {
         return Err(SuggestError::NoList {
             url: page.url.to_string(),
-            reason: format!("the list `{}` has no title link that one selector names in every item", chosen.item),
+            reason: format!(
+                "the list `{}` has no title link that one selector names in every item",
+                chosen.item
+            ),
         });
     };
     let pager = pager::find(&doc, &page.html, &base);
@@ -270,11 +310,22 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
         if samples.len() >= SAMPLES {
             break;
         }
-        let Some(u) = crate::normalize::canonical_url(&base, href) else { continue };
+        let Some(u) = crate::normalize::canonical_url(&base, href) else {
+            continue;
+        };
         if !seen.insert(u.clone()) || seen.len() > SAMPLES * 3 {
             continue;
         }
-        match get(fetcher, &u, &settings, encoding.as_deref().and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes()))).await {
+        match get(
+            fetcher,
+            &u,
+            &settings,
+            encoding
+                .as_deref()
+                .and_then(|e| encoding_rs::Encoding::for_label(e.as_bytes())),
+        )
+        .await
+        {
             Ok(p) => samples.push(article::Sample {
                 url: u.to_string(),
                 html: p.html,
@@ -286,7 +337,9 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
     let article = match article::find(&samples) {
         Ok(a) => Some(a),
         Err(e) => {
-            report.push(format!("no article rules: {e}; entries will carry the list's data only"));
+            report.push(format!(
+                "no article rules: {e}; entries will carry the list's data only"
+            ));
             None
         }
     };
@@ -298,7 +351,10 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
         Some((s, c)) => (s.clone(), c.clone()),
         None => (site::site_id(&page.url), site::section_id(&page.url)),
     };
-    let home = page.url.join("/").map_or_else(|_| page.url.to_string(), |u| u.to_string());
+    let home = page
+        .url
+        .join("/")
+        .map_or_else(|_| page.url.to_string(), |u| u.to_string());
     let n = chosen.items.len();
     let suggestion = Suggestion {
         site: SiteGuess {
@@ -324,7 +380,14 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
         list: ListGuess {
             item_note: format!(
                 "{n} items; first: \"{}\"",
-                dom::short(fields.titles.first().map(String::as_str).unwrap_or_default(), 50)
+                dom::short(
+                    fields
+                        .titles
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or_default(),
+                    50
+                )
             ),
             item: chosen.item.clone(),
             fields,
@@ -338,19 +401,28 @@ pub async fn suggest(fetcher: &Fetcher, url: &Url, opts: &SuggestOptions) -> Res
 
 /// Writes the text and checks it: it parses, and its list rules find the
 /// entries on the page.
-fn finish(mut s: Suggestion, page: &Page, samples: &[article::Sample], opts: &SuggestOptions) -> Result<Suggestion, SuggestError> {
+fn finish(
+    mut s: Suggestion,
+    page: &Page,
+    samples: &[article::Sample],
+    opts: &SuggestOptions,
+) -> Result<Suggestion, SuggestError> {
     let full = writer::config(&s);
     let fail = |reason: String| SuggestError::SelfCheck {
         url: page.url.to_string(),
         reason,
     };
-    let config = crate::config::parse(&full, "suggested config").map_err(|e| fail(e.to_string()))?;
+    let config =
+        crate::config::parse(&full, "suggested config").map_err(|e| fail(e.to_string()))?;
     let section = config
         .sites
         .first()
         .and_then(|site| site.sections.first())
         .ok_or_else(|| fail("no section in the config".to_owned()))?;
-    let source = section.source.as_ref().ok_or_else(|| fail("the section has no url".to_owned()))?;
+    let source = section
+        .source
+        .as_ref()
+        .ok_or_else(|| fail("the section has no url".to_owned()))?;
     let found = crate::extract::list_page(&page.html, &source.list, source.next_page.as_ref());
     let linked = found.items.iter().filter(|i| i.link.is_some()).count();
     if linked < s.list.fields.links.len() {
@@ -365,10 +437,18 @@ fn finish(mut s: Suggestion, page: &Page, samples: &[article::Sample], opts: &Su
             s.report.push(format!(
                 "article {}: title {}, content {}, date {}, author {}",
                 sample.url,
-                a.title.as_deref().map_or("none".to_owned(), |t| format!("\"{}\"", dom::short(t, 40))),
-                a.content_html.as_ref().map_or("none".to_owned(), |c| format!("{} bytes", c.len())),
-                a.date.as_deref().map_or("none".to_owned(), |t| format!("\"{}\"", dom::short(t, 40))),
-                a.author.as_deref().map_or("none".to_owned(), |t| format!("\"{}\"", dom::short(t, 30))),
+                a.title
+                    .as_deref()
+                    .map_or("none".to_owned(), |t| format!("\"{}\"", dom::short(t, 40))),
+                a.content_html
+                    .as_ref()
+                    .map_or("none".to_owned(), |c| format!("{} bytes", c.len())),
+                a.date
+                    .as_deref()
+                    .map_or("none".to_owned(), |t| format!("\"{}\"", dom::short(t, 40))),
+                a.author
+                    .as_deref()
+                    .map_or("none".to_owned(), |t| format!("\"{}\"", dom::short(t, 30))),
             ));
         }
     }
@@ -376,7 +456,10 @@ fn finish(mut s: Suggestion, page: &Page, samples: &[article::Sample], opts: &Su
         None => full,
         Some((cfg, path)) => {
             let host = page.url.host_str().unwrap_or_default();
-            let existing = cfg.sites.iter().find(|site| site.url.host_str() == Some(host));
+            let existing = cfg
+                .sites
+                .iter()
+                .find(|site| site.url.host_str() == Some(host));
             let reuse = existing.is_some_and(|site| {
                 site.article.as_ref().is_some_and(|spec| {
                     !samples.is_empty()
@@ -390,7 +473,10 @@ fn finish(mut s: Suggestion, page: &Page, samples: &[article::Sample], opts: &Su
                 let taken = |id: &str| site.sections.iter().any(|x| x.id.as_str() == id);
                 if taken(&s.section.id) {
                     let base = s.section.id.clone();
-                    s.section.id = (2..).map(|k| format!("{base}-{k}")).find(|id| !taken(id)).unwrap_or(base);
+                    s.section.id = (2..)
+                        .map(|k| format!("{base}-{k}"))
+                        .find(|id| !taken(id))
+                        .unwrap_or(base);
                 }
                 s.site.id = site.id.to_string();
             }
@@ -404,7 +490,12 @@ fn finish(mut s: Suggestion, page: &Page, samples: &[article::Sample], opts: &Su
 fn base_url(doc: &Html, url: &Url) -> Url {
     scraper::Selector::parse("base[href]")
         .ok()
-        .and_then(|sel| doc.select(&sel).next().and_then(|b| b.value().attr("href")).and_then(|h| url.join(h.trim()).ok()))
+        .and_then(|sel| {
+            doc.select(&sel)
+                .next()
+                .and_then(|b| b.value().attr("href"))
+                .and_then(|h| url.join(h.trim()).ok())
+        })
         .unwrap_or_else(|| url.clone())
 }
 

@@ -34,8 +34,10 @@ const NEXT_TEXTS: &[&str] = &[
 
 /// `createPageHTML(3, 0, "index", "html")`: TRS WCM's script pager.
 static TRS_PAGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["']"#)
-        .expect("valid regex") // ok: a constant regex, covered by the tests
+    Regex::new(
+        r#"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["']"#,
+    )
+    .expect("valid regex") // ok: a constant regex, covered by the tests
 });
 
 /// "Page 1 of 3", "共3页", "1/3页": the number of pages printed.
@@ -87,7 +89,9 @@ pub fn find(doc: &Html, html: &str, page: &Url) -> Pager {
     };
     pager.note = match (total, &pager.next_page, trs) {
         (Some(n), Some(_), _) if n > MAX_PAGES => {
-            format!("the portal shows {n} pages; the first {MAX_PAGES} are followed (raise to follow more)")
+            format!(
+                "the portal shows {n} pages; the first {MAX_PAGES} are followed (raise to follow more)"
+            )
         }
         (Some(n), Some(_), _) => format!("the portal shows {n} page(s)"),
         (Some(n), None, Some(_)) => format!(
@@ -120,9 +124,15 @@ fn next_link<'a>(doc: &'a Html, page: &Url) -> Option<(ElementRef<'a>, Pick)> {
             return false;
         };
         let text = dom::text(*a).to_lowercase();
-        let named = v.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "next"))
+        let named = v
+            .attr("rel")
+            .is_some_and(|r| r.split_whitespace().any(|t| t == "next"))
+            || v.classes().any(|c| c == "next")
             || NEXT_TEXTS.contains(&text.as_str())
-            || v.attr("title").is_some_and(|t| NEXT_TEXTS.contains(&t.trim().to_lowercase().as_str()));
+            || text.starts_with("next ")
+            || text.starts_with("下一页")
+            || v.attr("title")
+                .is_some_and(|t| NEXT_TEXTS.contains(&t.trim().to_lowercase().as_str()));
         named
             && !href.is_empty()
             && !href.starts_with('#')
@@ -131,19 +141,30 @@ fn next_link<'a>(doc: &'a Html, page: &Url) -> Option<(ElementRef<'a>, Pick)> {
             && target.as_str().trim_end_matches('/') != page.as_str().trim_end_matches('/')
     })?;
     let text = dom::text(a);
-    let note = format!("the \"{}\" link: {}", dom::short(&text, 20), a.value().attr("href").unwrap_or_default());
+    let note = format!(
+        "the \"{}\" link: {}",
+        dom::short(&text, 20),
+        a.value().attr("href").unwrap_or_default()
+    );
     let mut forms = Vec::new();
-    if a.value().attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "next")) {
+    if a.value()
+        .attr("rel")
+        .is_some_and(|r| r.split_whitespace().any(|t| t == "next"))
+    {
         forms.push("a[rel~=\"next\"]".to_owned());
     }
     for c in dom::classes(a) {
         forms.push(format!("a.{c}"));
     }
     if let Some(parent) = a.parent().and_then(ElementRef::wrap) {
-        for f in dom::simple_forms(parent).into_iter().filter(|f| f.contains(['.', '#'])) {
+        for f in dom::simple_forms(parent)
+            .into_iter()
+            .filter(|f| f.contains(['.', '#']))
+        {
             for c in dom::classes(a) {
                 forms.push(format!("{f} a.{c}"));
             }
+            forms.push(format!("{f} > a"));
         }
     }
     if let Some(t) = a.value().attr("title") {
@@ -162,7 +183,11 @@ fn next_link<'a>(doc: &'a Html, page: &Url) -> Option<(ElementRef<'a>, Pick)> {
         .ancestors()
         .filter_map(ElementRef::wrap)
         .take(3)
-        .find_map(|anc| dom::simple_forms(anc).into_iter().find(|f| f.contains(['.', '#'])))
+        .find_map(|anc| {
+            dom::simple_forms(anc)
+                .into_iter()
+                .find(|f| f.contains(['.', '#']))
+        })
         .unwrap_or_default();
     let css = if container.is_empty() {
         "a".to_owned()
@@ -185,7 +210,9 @@ mod tests {
 
     #[test]
     fn a_next_link_with_a_class_and_a_printed_count() {
-        let p = pager(r#"<div class="page">Page 1 of 2 <a class="next" href="index_1.html">Next</a></div>"#);
+        let p = pager(
+            r#"<div class="page">Page 1 of 2 <a class="next" href="index_1.html">Next</a></div>"#,
+        );
         assert_eq!(p.next_page.map(|n| n.css), Some("a.next".to_owned()));
         assert_eq!(p.pages, 2);
     }
@@ -200,7 +227,9 @@ mod tests {
 
     #[test]
     fn a_next_link_known_by_its_text_only() {
-        let p = pager(r#"<div class="pages"><a href="index_1.html">2</a> <a href="index_1.html">下一页</a></div>"#);
+        let p = pager(
+            r#"<div class="pages"><a href="index_1.html">2</a> <a href="index_1.html">下一页</a></div>"#,
+        );
         let next = p.next_page.expect("next link");
         assert_eq!(next.css, "div.pages a");
         assert_eq!(next.contains.as_deref(), Some("下一页"));

@@ -56,8 +56,12 @@ pub fn same_site(a: &Url, b: &Url) -> bool {
 /// `localhost`).
 pub fn is_private(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        Some(Host::Ipv4(ip)) => {
+            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+        }
+        Some(Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.is_unspecified() || (ip.segments()[0] & 0xfe00) == 0xfc00
+        }
         Some(Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
         None => false,
     }
@@ -92,10 +96,7 @@ pub fn site_id(url: &Url) -> String {
 pub fn section_id(url: &Url) -> String {
     let seg = url
         .path_segments()
-        .and_then(|s| {
-            s.filter(|p| !p.is_empty() && !p.starts_with("index"))
-                .next_back()
-        })
+        .and_then(|mut s| s.rfind(|p| !p.is_empty() && !p.starts_with("index")))
         .map(|s| s.rsplit_once('.').map_or(s, |(stem, _)| stem).to_owned())
         .unwrap_or_default();
     slug(&seg, "news")
@@ -104,11 +105,13 @@ pub fn section_id(url: &Url) -> String {
 /// `(section title, site title)` from `<title>`: "Local - Hengyang" gives
 /// ("Local", "Hengyang"); one part serves as both.
 pub fn titles(doc: &Html) -> (String, String) {
-    let t = doc
-        .select(&TITLE)
-        .next()
-        .map(dom::text)
-        .unwrap_or_default();
+    let t = doc.select(&TITLE).next().map(dom::text).unwrap_or_default();
+    // Chinese titles join their parts with a bare "-" (`工作动态-某某政府`).
+    let t = if t.chars().any(dom::is_cjk) {
+        t.replace('-', " - ")
+    } else {
+        t
+    };
     let parts: Vec<&str> = SEPARATORS
         .split(&t)
         .map(str::trim)
@@ -152,9 +155,28 @@ pub fn timezone(url: &Url, lang: Option<&str>, doc: &Html) -> (&'static str, Str
     if by_lang("zh") {
         return ("Asia/Shanghai", format!("the page's language is {lang}"));
     }
-    let text: String = dom::text(doc.root_element()).chars().take(200_000).collect();
-    if text.contains("ICP备") || text.contains("ICP NO") || text.contains("ICP No") || text.contains("ICP证") {
-        return ("Asia/Shanghai", "the page shows a Chinese ICP licence number".to_owned());
+    let text: String = dom::text(doc.root_element())
+        .chars()
+        .take(200_000)
+        .collect();
+    if text.contains("ICP备")
+        || text.contains("ICP NO")
+        || text.contains("ICP No")
+        || text.contains("ICP证")
+    {
+        return (
+            "Asia/Shanghai",
+            "the page shows a Chinese ICP licence number".to_owned(),
+        );
+    }
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let cjk = text.chars().filter(|c| dom::is_cjk(*c)).count();
+    if letters > 0 && cjk * 10 >= letters * 3 && lang.is_empty() {
+        return (
+            "Asia/Shanghai",
+            "the page is written in Chinese (no <html lang>); CHECK if not mainland China"
+                .to_owned(),
+        );
     }
     let table: &[(&str, &str, &str)] = &[
         ("ja", "jp", "Asia/Tokyo"),
@@ -212,8 +234,12 @@ mod tests {
 
     #[test]
     fn private_addresses() {
-        assert!(is_private(&Url::parse("http://127.0.0.1:3000/").expect("url")));
+        assert!(is_private(
+            &Url::parse("http://127.0.0.1:3000/").expect("url")
+        ));
         assert!(is_private(&Url::parse("http://10.1.2.3/").expect("url")));
-        assert!(!is_private(&Url::parse("http://www.example.gov.cn/").expect("url")));
+        assert!(!is_private(
+            &Url::parse("http://www.example.gov.cn/").expect("url")
+        ));
     }
 }

@@ -64,9 +64,23 @@ pub fn config(s: &Suggestion) -> String {
         s.site.id, s.section.id
     );
     out.push_str("[server]\n");
-    line(&mut out, "", "listen", &q("127.0.0.1:8080"), "where the feeds are served");
-    line(&mut out, "", "public_url", &q("http://127.0.0.1:8080"), "base of the self links in feeds");
-    out.push_str("# data_dir = \"data\"                     # uncomment to keep entries across restarts\n");
+    line(
+        &mut out,
+        "",
+        "listen",
+        &q("127.0.0.1:8080"),
+        "where the feeds are served",
+    );
+    line(
+        &mut out,
+        "",
+        "public_url",
+        &q("http://127.0.0.1:8080"),
+        "base of the self links in feeds",
+    );
+    out.push_str(
+        "# data_dir = \"data\"                     # uncomment to keep entries across restarts\n",
+    );
     line(
         &mut out,
         "",
@@ -75,14 +89,44 @@ pub fn config(s: &Suggestion) -> String {
         "the admin API is off while this env var is unset",
     );
     out.push_str("\n[defaults]\n");
-    line(&mut out, "", "interval", &q("15m"), "how often each section is scraped");
-    line(&mut out, "", "max_items", "50", "entries kept and served per section");
+    line(
+        &mut out,
+        "",
+        "interval",
+        &q("15m"),
+        "how often each section is scraped",
+    );
+    line(
+        &mut out,
+        "",
+        "max_items",
+        "50",
+        "entries kept and served per section",
+    );
     if s.site.loopback {
-        line(&mut out, "", "min_delay", &q("0s"), "the portal is on this machine: no delay between requests");
+        line(
+            &mut out,
+            "",
+            "min_delay",
+            &q("0s"),
+            "the portal is on this machine: no delay between requests",
+        );
     } else {
-        line(&mut out, "", "min_delay", &q("1s"), "between two requests to one host");
+        line(
+            &mut out,
+            "",
+            "min_delay",
+            &q("1s"),
+            "between two requests to one host",
+        );
     }
-    line(&mut out, "", "fetch_articles", "true", "follow each entry to its article for the full text");
+    line(
+        &mut out,
+        "",
+        "fetch_articles",
+        "true",
+        "follow each entry to its article for the full text",
+    );
     if s.site.private {
         private_line(&mut out, "", &s.section.url);
     }
@@ -103,7 +147,12 @@ fn private_line(out: &mut String, indent: &str, url: &str) {
 
 /// A fragment for `--config`: the section alone when the file has the
 /// site (`reuse_article`: its `[sites.article]` fits), else the whole site.
-pub fn fragment(s: &Suggestion, existing_site: Option<&str>, reuse_article: bool, path: &str) -> String {
+pub fn fragment(
+    s: &Suggestion,
+    existing_site: Option<&str>,
+    reuse_article: bool,
+    path: &str,
+) -> String {
     let mut out = String::new();
     match existing_site {
         Some(id) => {
@@ -119,7 +168,10 @@ pub fn fragment(s: &Suggestion, existing_site: Option<&str>, reuse_article: bool
             section(&mut out, s, !reuse_article);
         }
         None => {
-            let _ = writeln!(out, "# Paste at the end of {path}: the file has no site for this host.");
+            let _ = writeln!(
+                out,
+                "# Paste at the end of {path}: the file has no site for this host."
+            );
             site(&mut out, s, true);
         }
     }
@@ -145,7 +197,9 @@ fn site(out: &mut String, s: &Suggestion, with_article: bool) {
         }
     }
     if with_article && let Some(a) = &s.article {
-        out.push_str("\n  [sites.article]                       # how to read an entry's own page\n");
+        out.push_str(
+            "\n  [sites.article]                       # how to read an entry's own page\n",
+        );
         article(out, "  ", a);
     }
     out.push('\n');
@@ -166,11 +220,7 @@ fn article(out: &mut String, indent: &str, a: &super::ArticleGuess) {
     }
     if !a.remove.is_empty() {
         let list: Vec<String> = a.remove.iter().map(|(c, _)| q(c)).collect();
-        let notes: Vec<String> = a
-            .remove
-            .iter()
-            .map(|(c, n)| format!("{c}: {n}"))
-            .collect();
+        let notes: Vec<String> = a.remove.iter().map(|(c, n)| format!("{c}: {n}")).collect();
         line(
             out,
             indent,
@@ -186,7 +236,13 @@ fn section(out: &mut String, s: &Suggestion, with_article: bool) {
     let g = &s.section;
     out.push_str("  [[sites.sections]]\n");
     line(out, "  ", "id", &q(&g.id), "[a-z0-9-]+, used in feed URLs");
-    line(out, "  ", "title", &q(&g.title), "feed title and the entries' category");
+    line(
+        out,
+        "  ",
+        "title",
+        &q(&g.title),
+        "feed title and the entries' category",
+    );
     line(out, "  ", "url", &q(&g.url), "the first list page");
     if g.pages > 1 {
         line(out, "  ", "pages", &g.pages.to_string(), &g.pages_note);
@@ -199,8 +255,20 @@ fn section(out: &mut String, s: &Suggestion, with_article: bool) {
     let l = &s.list;
     out.push_str("    [sites.sections.list]\n");
     line(out, "    ", "item", &q(&l.item), &l.item_note);
-    line(out, "    ", "link", &field(&l.fields.link), &l.fields.link.note);
-    line(out, "    ", "title", &field(&l.fields.title), &l.fields.title.note);
+    line(
+        out,
+        "    ",
+        "link",
+        &field(&l.fields.link),
+        &l.fields.link.note,
+    );
+    line(
+        out,
+        "    ",
+        "title",
+        &field(&l.fields.title),
+        &l.fields.title.note,
+    );
     match &l.fields.date {
         Some(d) => line(out, "    ", "date", &field(d), &d.note),
         None => out.push_str("    # date: the items show none\n"),
@@ -209,7 +277,9 @@ fn section(out: &mut String, s: &Suggestion, with_article: bool) {
         line(out, "    ", "summary", &field(sm), &sm.note);
     }
     if with_article && let Some(a) = &s.article {
-        out.push_str("\n    [sites.sections.article]              # how to read an entry's own page\n");
+        out.push_str(
+            "\n    [sites.sections.article]              # how to read an entry's own page\n",
+        );
         article(out, "    ", a);
     }
 }
