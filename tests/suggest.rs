@@ -43,6 +43,10 @@ async fn suggest_into(dir: &Path, name: &str, url: &str) -> (PathBuf, String) {
     let run = portalfeed(&["suggest", url]).await;
     assert_eq!(run.code, 0, "suggest {url} failed:\n{}", run.stderr);
     let text = String::from_utf8(run.stdout).expect("utf-8 config");
+    assert!(
+        text.contains("allow_private = true") && text.contains("is a loopback or private address"),
+        "a config for 127.0.0.1 must allow private addresses, saying why:\n{text}"
+    );
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, &text).expect("write config");
     let check = portalfeed(&["check", "--config", path.to_str().expect("path")]).await;

@@ -68,6 +68,11 @@ pub async fn run(args: &SuggestArgs) -> Result<ExitCode> {
     {
         settings = s.settings.clone();
     }
+    // The URL was typed by the person running the command: a loopback or
+    // private address is what they mean (the config written says so too).
+    if super::site::is_private(&url) {
+        settings.allow_private = true;
+    }
     let opts = SuggestOptions {
         ids,
         settings,

@@ -28,10 +28,6 @@ use crate::config::spec::{Config, Settings};
 use crate::fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, Page};
 pub use article::ArticleGuess;
 
-/// Whether the config has the `allow_private` key yet (issue 11); until it
-/// does, the writer leaves it as a comment.
-pub const HAS_ALLOW_PRIVATE: bool = false;
-
 /// Most article pages fetched to learn the article rules.
 const SAMPLES: usize = 3;
 

@@ -131,18 +131,15 @@ pub fn config(s: &Suggestion) -> String {
         private_line(&mut out, "", &s.section.url);
     }
     out.push('\n');
-    site(&mut out, s, true);
+    site(&mut out, s, false);
     out
 }
 
-/// `allow_private = true` with the reason (a comment until the key exists).
+/// `allow_private = true` with the reason.
 fn private_line(out: &mut String, indent: &str, url: &str) {
-    let why = format!("{url} is a loopback or private address: allowed on purpose");
-    if super::HAS_ALLOW_PRIVATE {
-        line(out, indent, "allow_private", "true", &why);
-    } else {
-        let _ = writeln!(out, "{indent}# allow_private = true  # {why}");
-    }
+    let why =
+        format!("{url} is a loopback or private address (refused by default): allowed on purpose");
+    line(out, indent, "allow_private", "true", &why);
 }
 
 /// A fragment for `--config`: the section alone when the file has the
@@ -172,14 +169,15 @@ pub fn fragment(
                 out,
                 "# Paste at the end of {path}: the file has no site for this host."
             );
-            site(&mut out, s, true);
+            site(&mut out, s, s.site.private);
         }
     }
     out
 }
 
-/// `[[sites]]`, its article rules and the section.
-fn site(out: &mut String, s: &Suggestion, with_article: bool) {
+/// `[[sites]]`, its article rules and the section (`private`: the site
+/// allows private addresses itself, for a fragment).
+fn site(out: &mut String, s: &Suggestion, private: bool) {
     let g = &s.site;
     out.push_str("[[sites]]\n");
     line(out, "", "id", &q(&g.id), "[a-z0-9-]+, used in feed URLs");
@@ -196,7 +194,10 @@ fn site(out: &mut String, s: &Suggestion, with_article: bool) {
             let _ = writeln!(out, "# encoding: not needed ({})", clean(&g.encoding_note));
         }
     }
-    if with_article && let Some(a) = &s.article {
+    if private {
+        private_line(out, "", &s.section.url);
+    }
+    if let Some(a) = &s.article {
         out.push_str(
             "\n  [sites.article]                       # how to read an entry's own page\n",
         );
