@@ -1,5 +1,5 @@
-//! Wiring: load the config and the store, start the scheduler and the HTTP
-//! server, write the snapshot, shut down gracefully.
+//! Wiring: load the config, open the store, start the scheduler and the
+//! HTTP server, shut down gracefully.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::cache::{HotTable, RenderCache};
@@ -18,7 +18,7 @@ use crate::config::{self, Config};
 use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
 use crate::scheduler::Scheduler;
-use crate::store::Store;
+use crate::store::{self, Store};
 use crate::{demo, http, reload};
 
 /// Bytes of rendered feeds the cache may hold.
@@ -48,7 +48,7 @@ impl Live {
 pub struct AppState {
     live: RwLock<Arc<Live>>,
     /// Entries and health per section.
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Store>,
     /// Rendered feeds.
     pub cache: RenderCache,
     /// Counters.
@@ -65,12 +65,15 @@ pub struct AppState {
     pub config_error: RwLock<Option<String>>,
     /// The admin API's token and edit lock (`None`: the admin API is off).
     pub admin: Option<crate::admin::Admin>,
-    snapshot_due: Notify,
 }
 
 impl AppState {
     /// A state for `config` with an already opened store.
-    pub fn new(config: Config, store: Store, config_path: Option<PathBuf>) -> Result<Arc<Self>> {
+    pub fn new(
+        config: Config,
+        store: Arc<dyn Store>,
+        config_path: Option<PathBuf>,
+    ) -> Result<Arc<Self>> {
         let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
         Self::with_admin(config, store, config_path, admin)
     }
@@ -78,7 +81,7 @@ impl AppState {
     /// A state whose admin side is given (not read from the environment).
     pub fn with_admin(
         config: Config,
-        store: Store,
+        store: Arc<dyn Store>,
         config_path: Option<PathBuf>,
         admin: Option<crate::admin::Admin>,
     ) -> Result<Arc<Self>> {
@@ -86,7 +89,7 @@ impl AppState {
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
         Ok(Arc::new(Self {
             live: RwLock::new(Arc::new(Live::new(Arc::new(config), 0))),
-            store: Arc::new(store),
+            store,
             cache: RenderCache::new(CACHE_BYTES),
             metrics: Metrics::default(),
             fetcher,
@@ -95,7 +98,6 @@ impl AppState {
             config_path,
             config_error: RwLock::new(None),
             admin,
-            snapshot_due: Notify::new(),
         }))
     }
 
@@ -112,6 +114,15 @@ impl AppState {
         f(&self.live.read().unwrap_or_else(|e| e.into_inner()))
     }
 
+    /// Every section's summary (empty, and logged, when the store cannot
+    /// be read).
+    pub async fn summaries(&self) -> store::Summaries {
+        self.store.summaries().await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "store summaries unreadable");
+            store::Summaries::new()
+        })
+    }
+
     /// The config in force.
     pub fn config(&self) -> Arc<Config> {
         self.live().config.clone()
@@ -126,25 +137,27 @@ impl AppState {
             Arc::new(Live::new(config.clone(), epoch));
         self.cache.clear();
         let (started, removed) = self.scheduler.apply(self, &config);
-        for key in &removed {
-            self.store.remove(key);
-        }
         if !removed.is_empty() {
-            self.snapshot_due.notify_one();
+            let store = self.store.clone();
+            let gone = removed.clone();
+            tokio::spawn(async move {
+                for key in &gone {
+                    if let Err(e) = store.remove(key).await {
+                        tracing::error!(section = %format!("{}/{}", key.0, key.1), error = %e, "removed section not deleted from the store");
+                    }
+                }
+            });
         }
         (started, removed)
     }
 
-    /// A section's data changed: drop the renderings of every feed that
-    /// shows it (when its entries changed) and schedule a snapshot.
-    pub fn section_changed(&self, key: &SectionKey, entries_changed: bool) {
-        if entries_changed {
-            let live = self.live();
-            let slots = live.feeds.slots_for(key);
-            live.hot.invalidate(&slots);
-            self.cache.invalidate_slots(slots);
-        }
-        self.snapshot_due.notify_one();
+    /// A section's entries changed: drop the renderings of every feed that
+    /// shows it.
+    pub fn section_changed(&self, key: &SectionKey) {
+        let live = self.live();
+        let slots = live.feeds.slots_for(key);
+        live.hot.invalidate(&slots);
+        self.cache.invalidate_slots(slots);
     }
 }
 
@@ -157,7 +170,6 @@ pub struct Service {
     pub addr: SocketAddr,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
-    snapshots: JoinHandle<()>,
     watcher: Option<JoinHandle<()>>,
 }
 
@@ -176,10 +188,9 @@ impl Service {
         config_path: Option<PathBuf>,
         admin: Option<crate::admin::Admin>,
     ) -> Result<Self> {
-        let (store, problem) = Store::open(config.server.data_dir.clone());
-        if let Some(problem) = problem {
-            tracing::warn!(%problem, "snapshot not loaded");
-        }
+        let store = store::open(config.server.data_dir.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
         let listen = config.server.listen;
         let listener = TcpListener::bind(listen)
             .await
@@ -193,7 +204,6 @@ impl Service {
         let config = state.config();
         state.scheduler.apply(&state, &config);
         let (stop, stopped) = watch::channel(false);
-        let snapshots = tokio::spawn(snapshot_writer(state.clone(), stopped.clone()));
         let server = tokio::spawn(http::serve(listener, state.clone(), stopped));
         let watcher = state
             .config_path
@@ -205,7 +215,6 @@ impl Service {
             addr,
             stop,
             server,
-            snapshots,
             watcher,
         })
     }
@@ -216,7 +225,7 @@ impl Service {
     }
 
     /// Stops accepting, lets in-flight requests finish, stops the scheduler
-    /// and writes the snapshot.
+    /// (everything stored is committed already).
     pub async fn shutdown(self) -> Result<()> {
         let _ = self.stop.send(true);
         if let Some(w) = &self.watcher {
@@ -224,30 +233,7 @@ impl Service {
         }
         self.state.scheduler.stop_all();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
-        let _ = self.snapshots.await;
-        let store = self.state.store.clone();
-        tokio::task::spawn_blocking(move || store.save())
-            .await
-            .context("snapshot task")?
-            .context("writing the snapshot")?;
         Ok(())
-    }
-}
-
-async fn snapshot_writer(state: Arc<AppState>, mut stopped: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            () = state.snapshot_due.notified() => {}
-            _ = stopped.changed() => return,
-        }
-        // Let a burst of changes settle into one write.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let store = state.store.clone();
-        match tokio::task::spawn_blocking(move || store.save()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "snapshot not written"),
-            Err(e) => tracing::error!(error = %e, "snapshot task failed"),
-        }
     }
 }
 

@@ -17,6 +17,10 @@ use crate::app::AppState;
 use crate::catalog::SectionKey;
 use crate::config::spec::{Config, SectionSpec, SiteSpec};
 use crate::scrape::{self, Previous, ScrapeOptions, ScrapeOutcome};
+use crate::store::{Attempt, Scraped, Store};
+
+/// Warnings kept per section (the first ones of the last scrape).
+const MAX_WARNINGS: usize = 50;
 
 /// What one scrape of a section did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -117,7 +121,6 @@ impl Scheduler {
             }
             let fingerprint = fingerprint(&site, &section);
             let restarted = changed.contains(&key);
-            let first_delay = first_delay(state, &key, &section, restarted);
             let next_at = Arc::new(AtomicI64::new(0));
             let busy = Arc::new(tokio::sync::Mutex::new(()));
             let fresh = Arc::new(AtomicBool::new(changed.contains(&key)));
@@ -126,7 +129,7 @@ impl Scheduler {
                 site,
                 section,
                 FirstRun {
-                    delay: first_delay,
+                    restarted,
                     fresh: fresh.clone(),
                 },
                 next_at.clone(),
@@ -177,7 +180,7 @@ impl Scheduler {
 /// When a section's first scrape happens: at once if the store has nothing
 /// for it (or its setup changed), else when its interval since the last
 /// success runs out.
-fn first_delay(
+async fn first_delay(
     state: &AppState,
     key: &SectionKey,
     section: &SectionSpec,
@@ -186,7 +189,13 @@ fn first_delay(
     if changed {
         return Duration::ZERO;
     }
-    let health = state.store.health(key);
+    let health = match state.store.summary(key).await {
+        Ok(s) => s.unwrap_or_default().health,
+        Err(e) => {
+            tracing::warn!(error = %e, "store unreadable: scraping at once");
+            return Duration::ZERO;
+        }
+    };
     match health.last_success {
         Some(t) if health.consecutive_failures == 0 => {
             let since = Utc::now()
@@ -209,7 +218,7 @@ fn jitter(d: Duration) -> Duration {
 /// (then nothing from earlier scrapes is reused until one succeeds).
 #[derive(Debug, Clone)]
 struct FirstRun {
-    delay: Duration,
+    restarted: bool,
     fresh: Arc<AtomicBool>,
 }
 
@@ -222,7 +231,8 @@ async fn section_loop(
     busy: Arc<tokio::sync::Mutex<()>>,
 ) {
     let interval = section.settings.interval;
-    let mut delay = first.delay;
+    let key = (site.id.clone(), section.id.clone());
+    let mut delay = first_delay(&state, &key, &section, first.restarted).await;
     let fresh = first.fresh;
     loop {
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
@@ -235,11 +245,10 @@ async fn section_loop(
         delay = if report.error.is_none() {
             jitter(interval)
         } else {
-            let failures = state
-                .store
-                .health(&(site.id.clone(), section.id.clone()))
-                .consecutive_failures
-                .clamp(1, 3);
+            let failures = match state.store.summary(&key).await {
+                Ok(Some(s)) => s.health.consecutive_failures.clamp(1, 3),
+                _ => 1,
+            };
             // 1×, 2×, 4× the interval, never longer.
             jitter(interval * (1u32 << (failures - 1)))
         };
@@ -281,10 +290,7 @@ async fn run_scrape(
     let previous = if fresh {
         Previous::default()
     } else {
-        Previous {
-            list_validators: state.store.list_validators(&key),
-            entries: state.store.known_entries_of_site(&key),
-        }
+        previous(state.store.as_ref(), &key).await
     };
     let opts = ScrapeOptions {
         fetch_articles: section.settings.fetch_articles,
@@ -306,7 +312,7 @@ async fn run_scrape(
         error: None,
         problems: Vec::new(),
     };
-    match result {
+    let stored = match result {
         Ok(ScrapeOutcome::Scraped(scraped)) if scraped.entries.is_empty() => {
             let matched: usize = scraped.pages.iter().map(|(_, n)| n).sum();
             let error = format!(
@@ -316,9 +322,12 @@ async fn run_scrape(
                     .as_ref()
                     .map_or("", |s| s.list.link.css.source.as_str())
             );
-            state.store.record_failure(&key, error.clone(), now, ms);
             report.outcome = "failed";
-            report.error = Some(error);
+            report.error = Some(error.clone());
+            state
+                .store
+                .record_failure(&key, error, Attempt::new(now, ms))
+                .await
         }
         Ok(ScrapeOutcome::Scraped(scraped)) => {
             report.problems = scraped
@@ -331,29 +340,53 @@ async fn run_scrape(
                         .map(move |p| format!("{name}: {}: {}", p.field, p.problem))
                 })
                 .collect();
-            let merged = state.store.merge(
-                &key,
-                scraped.entries,
-                scraped.list_validators,
-                section.settings.max_items,
-                now,
-                ms,
-            );
-            report.new = merged.new;
-            report.updated = merged.updated;
-            report.total = merged.total;
+            let attempt = Attempt {
+                at: now,
+                duration_ms: ms,
+                warnings: report.problems.iter().take(MAX_WARNINGS).cloned().collect(),
+            };
+            let merged = state
+                .store
+                .merge(
+                    &key,
+                    Scraped {
+                        entries: scraped.entries,
+                        validators: scraped.list_validators,
+                        max_items: section.settings.max_items,
+                        attempt,
+                    },
+                )
+                .await;
+            merged.map(|merged| {
+                report.new = merged.new;
+                report.updated = merged.updated;
+                report.total = merged.total;
+            })
         }
         Ok(ScrapeOutcome::NotModified) => {
-            state.store.record_not_modified(&key, now, ms);
             report.outcome = "not_modified";
-            report.total = state.store.section(&key).map_or(0, |d| d.entries.len());
+            let done = state
+                .store
+                .record_not_modified(&key, Attempt::new(now, ms))
+                .await;
+            if let Ok(Some(s)) = state.store.summary(&key).await {
+                report.total = s.entries;
+            }
+            done
         }
         Err(e) => {
             let error = e.to_string();
-            state.store.record_failure(&key, error.clone(), now, ms);
             report.outcome = "failed";
-            report.error = Some(error);
+            report.error = Some(error.clone());
+            state
+                .store
+                .record_failure(&key, error, Attempt::new(now, ms))
+                .await
         }
+    };
+    if let Err(e) = stored {
+        report.outcome = "failed";
+        report.error = Some(format!("the scrape could not be stored: {e}"));
     }
     state
         .metrics
@@ -376,6 +409,25 @@ async fn run_scrape(
             "scrape failed"
         ),
     }
-    state.section_changed(&key, report.new + report.updated > 0);
+    if report.new + report.updated > 0 {
+        state.section_changed(&key);
+    }
     report
+}
+
+/// What earlier scrapes left for this one: validators and known entries
+/// (nothing when the store cannot be read: every article is fetched).
+async fn previous(store: &dyn Store, key: &SectionKey) -> Previous {
+    let list_validators = store.list_validators(key).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "store unreadable: no conditional request");
+        None
+    });
+    let entries = store.known_entries_of_site(key).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "store unreadable: no article reused");
+        HashMap::new()
+    });
+    Previous {
+        list_validators,
+        entries,
+    }
 }

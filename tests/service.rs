@@ -261,7 +261,7 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     let service = start(&portal).await;
     let state = service.state.clone();
     let local = key("local");
-    let before = state.store.section(&local).expect("local scraped").entries;
+    let before = common::stored_entries(&service, &local).await;
     assert!(!before.is_empty());
 
     let root = portalfeed::demo::fixtures_dir();
@@ -312,7 +312,7 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     assert_eq!(report.error, None, "{report:?}");
     assert_eq!(report.new, 1, "{report:?}");
 
-    let after = state.store.section(&local).expect("local").entries;
+    let after = common::stored_entries(&service, &local).await;
     assert_eq!(
         after.len(),
         before.len() + 1,
@@ -357,7 +357,7 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     let service = start(&portal).await;
     let state = service.state.clone();
     let local = key("local");
-    let before = state.store.section(&local).expect("local").entries;
+    let before = common::stored_entries(&service, &local).await;
     let list_text = std::fs::read_to_string(
         portalfeed::demo::fixtures_dir().join(LOCAL_LIST.trim_start_matches('/')),
     )
@@ -399,7 +399,7 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
         .expect("runs");
     assert_eq!(report.error, None);
     assert!(report.updated >= 1, "{report:?}");
-    let after = state.store.section(&local).expect("local").entries;
+    let after = common::stored_entries(&service, &local).await;
     let now = after.iter().find(|e| e.id == target.id).expect("kept");
     assert!(now.updated > target.updated);
     assert_eq!(now.first_seen, target.first_seen);
@@ -500,7 +500,10 @@ async fn faults_keep_the_last_good_feed() {
         .await
         .expect("runs");
     assert_eq!(report.error, None);
-    assert_eq!(state.store.health(&local).consecutive_failures, 0);
+    assert_eq!(
+        common::health(&service, &local).await.consecutive_failures,
+        0
+    );
     service.shutdown().await.expect("shutdown");
 }
 
@@ -578,7 +581,7 @@ async fn robots_disallow_is_obeyed() {
     let portal = FixturePortal::start().await.expect("portal");
     portal.set_page("/robots.txt", "User-agent: *\nDisallow: /tebielanmu/\n");
     let service = start(&portal).await;
-    let recommendation = service.state.store.health(&key("recommendation"));
+    let recommendation = common::health(&service, &key("recommendation")).await;
     let error = recommendation.last_error.expect("disallowed section fails");
     assert!(error.to_lowercase().contains("robots"), "{error}");
     assert!(
@@ -589,10 +592,8 @@ async fn robots_disallow_is_obeyed() {
         "no request under a disallowed path"
     );
     assert_eq!(
-        service
-            .state
-            .store
-            .health(&key("local"))
+        common::health(&service, &key("local"))
+            .await
             .consecutive_failures,
         0
     );
@@ -649,7 +650,7 @@ async fn an_article_listed_in_two_sections_is_fetched_once() {
     // Recommendation forgets what it had; Domestic still knows the article
     // both list (t20190512_100121).
     let recommendation = key("recommendation");
-    assert!(state.store.remove(&recommendation));
+    assert!(state.store.remove(&recommendation).await.expect("remove"));
     portal.clear_requests();
     let report = state
         .scheduler
@@ -670,11 +671,7 @@ async fn an_article_listed_in_two_sections_is_fetched_once() {
             .any(|r| r.path.ends_with("t20190512_100121.html")),
         "the shared article is reused from Domestic: {requests:?}"
     );
-    let entries = state
-        .store
-        .section(&recommendation)
-        .expect("scraped")
-        .entries;
+    let entries = common::stored_entries(&service, &recommendation).await;
     let shared = entries
         .iter()
         .find(|e| e.id.as_str().ends_with("t20190512_100121.html"))

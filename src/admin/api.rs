@@ -54,11 +54,12 @@ pub async fn list_sections(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
     let base = config.server.base_url().to_owned();
     let now = Utc::now();
+    let summaries = state.summaries().await;
     let mut rows = Vec::new();
     for site in &config.sites {
         for section in &site.sections {
             let key = (site.id.clone(), section.id.clone());
-            let data = state.store.section(&key).unwrap_or_default();
+            let data = summaries.get(&key).cloned().unwrap_or_default();
             let path = format!("{base}/feeds/{}/{}", site.id, section.id);
             rows.push(SectionRow {
                 site: site.id.to_string(),
@@ -72,7 +73,7 @@ pub async fn list_sections(State(state): State<Arc<AppState>>) -> Response {
                 last_success: data.health.last_success,
                 last_attempt: data.health.last_attempt,
                 last_error: data.health.last_error.clone(),
-                entries: data.entries.len(),
+                entries: data.entries,
                 next_scrape: state.scheduler.next_scrape(&key),
                 feeds: FeedLinks {
                     rss: format!("{path}.rss"),

@@ -153,12 +153,24 @@ async fn answer(
                     } else {
                         limit as usize
                     };
+                    let feed = match store.feed_entries(&def.sections, n).await {
+                        Ok(feed) => feed,
+                        Err(e) => {
+                            tracing::error!(error = %e, "feed entries unreadable");
+                            return Arc::new(Rendered::new(
+                                Vec::new(),
+                                format,
+                                started,
+                                Duration::ZERO,
+                                u64::MAX,
+                            ));
+                        }
+                    };
                     let job = tokio::task::spawn_blocking(move || {
-                        let (entries, changed) = store.feed_entries(&def.sections, n);
                         let mut meta = def.meta.clone();
-                        let modified = changed.unwrap_or(started);
+                        let modified = feed.changed.unwrap_or(started);
                         meta.fallback_updated = modified;
-                        let body = render::render(format, &meta, &entries);
+                        let body = render::render(format, &meta, &feed.entries);
                         Rendered::new(body, format, modified, max_age(def.interval), generation)
                     });
                     match job.await {

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::model::SectionId;
 use crate::render::Format;
-use crate::store::State as Health;
+use crate::store::{State as Health, Summaries};
 
 /// Escapes text for HTML and XML.
 pub fn escape(s: &str) -> String {
@@ -37,6 +37,7 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
+    let summaries = state.summaries().await;
     let base = config.server.base_url().to_owned();
     let mut head = String::new();
     let mut body = String::new();
@@ -58,7 +59,7 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         );
         body.push_str("<ul class=\"tree\">");
         for section in site.sections.iter().filter(|s| s.parent.is_none()) {
-            section_tree(&state, &base, site, section, &mut head, &mut body);
+            section_tree(&summaries, &base, site, section, &mut head, &mut body);
         }
         body.push_str("</ul></section>\n");
     }
@@ -108,7 +109,7 @@ fn feed_links(base: &str, path: &str) -> String {
 }
 
 fn section_tree(
-    state: &AppState,
+    summaries: &Summaries,
     base: &str,
     site: &SiteSpec,
     section: &SectionSpec,
@@ -131,7 +132,7 @@ fn section_tree(
     );
     if !section.is_group() {
         let key = (site.id.clone(), section.id.clone());
-        let data = state.store.section(&key).unwrap_or_default();
+        let data = summaries.get(&key).cloned().unwrap_or_default();
         let health = data.health.state(section.settings.interval, Utc::now());
         let class = health_name(health);
         let updated = data.changed.map_or_else(
@@ -141,7 +142,7 @@ fn section_tree(
         let _ = write!(
             body,
             " <span class=\"meta\"><span class=\"{class}\">{class}</span> · {} entries · updated {updated}</span>",
-            data.entries.len()
+            data.entries
         );
         if let Some(e) = &data.health.last_error {
             let _ = write!(body, "<span class=\"error\">{}</span>", escape(e));
@@ -151,7 +152,7 @@ fn section_tree(
     if !children.is_empty() {
         body.push_str("<ul>");
         for child in children {
-            section_tree(state, base, site, child, head, body);
+            section_tree(summaries, base, site, child, head, body);
         }
         body.push_str("</ul>");
     }

@@ -1,5 +1,6 @@
 //! `/healthz` and `/metrics`.
 
+use std::fmt::Write;
 use std::sync::Arc;
 
 use axum::Json;
@@ -22,25 +23,37 @@ struct SectionHealth {
     consecutive_failures: u32,
     entries: usize,
     next_scrape: Option<DateTime<Utc>>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StoreReport {
+    write_failures: u64,
+    last_write_error: Option<String>,
 }
 
 #[derive(Serialize)]
 struct HealthReport {
     status: &'static str,
     config_error: Option<String>,
+    store: StoreReport,
     sections: Vec<SectionHealth>,
 }
 
-/// `GET /healthz`: each section's state; `503` only when every scraped
-/// section is failing (the service itself is up otherwise).
+/// `GET /healthz`: each section's state, from the store's summaries (no
+/// entry is read); `503` only when every scraped section is failing (the
+/// service itself is up otherwise); `degraded` when some section fails, the
+/// last config reload failed or the store could not write.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
+    let summaries = state.summaries().await;
+    let store = state.store.status();
     let now = Utc::now();
     let mut sections = Vec::new();
     for site in &config.sites {
         for section in site.sections.iter().filter(|s| !s.is_group()) {
             let key = (site.id.clone(), section.id.clone());
-            let data = state.store.section(&key).unwrap_or_default();
+            let data = summaries.get(&key).cloned().unwrap_or_default();
             let s = data.health.state(section.settings.interval, now);
             sections.push(SectionHealth {
                 site: site.id.to_string(),
@@ -50,8 +63,9 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
                 last_attempt: data.health.last_attempt,
                 last_error: data.health.last_error.clone(),
                 consecutive_failures: data.health.consecutive_failures,
-                entries: data.entries.len(),
+                entries: data.entries,
                 next_scrape: state.scheduler.next_scrape(&key),
+                warnings: data.health.warnings,
             });
         }
     }
@@ -63,7 +77,7 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         .clone();
     let status = if !sections.is_empty() && failing == sections.len() {
         "failing"
-    } else if failing > 0 || config_error.is_some() {
+    } else if failing > 0 || config_error.is_some() || store.last_write_error.is_some() {
         "degraded"
     } else {
         "ok"
@@ -78,6 +92,10 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         Json(HealthReport {
             status,
             config_error,
+            store: StoreReport {
+                write_failures: store.write_failures,
+                last_write_error: store.last_write_error,
+            },
             sections,
         }),
     )
@@ -87,15 +105,23 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
+    let summaries = state.summaries().await;
     let mut entries = Vec::new();
     for site in &config.sites {
         for section in site.sections.iter().filter(|s| !s.is_group()) {
             let key = (site.id.clone(), section.id.clone());
-            let n = state.store.section(&key).map_or(0, |d| d.entries.len());
+            let n = summaries.get(&key).map_or(0, |s| s.entries);
             entries.push((key, n));
         }
     }
-    let text = state.metrics.render(&entries, state.fetcher.stats());
+    let mut text = state.metrics.render(&entries, state.fetcher.stats());
+    let failures = state.store.status().write_failures;
+    let _ = writeln!(
+        text,
+        "# HELP portalfeed_store_write_failures_total Store writes that failed.\n\
+         # TYPE portalfeed_store_write_failures_total counter\n\
+         portalfeed_store_write_failures_total {failures}"
+    );
     (
         [(
             header::CONTENT_TYPE,
