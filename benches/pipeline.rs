@@ -112,7 +112,7 @@ fn bench_serve(c: &mut Criterion) {
     ))
     .expect("merge");
     let state = rt.block_on(async { AppState::new(cfg, store, None).expect("state") });
-    let router = portalfeed::http::router(Arc::clone(&state));
+    let router = state.http().router;
     let request = |enc: &'static str, inm: Option<String>| {
         let mut b = Request::get("/feeds/demo/local.rss").header(header::ACCEPT_ENCODING, enc);
         if let Some(tag) = inm {

@@ -12,52 +12,36 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::cache::{HotTable, RenderCache};
-use crate::catalog::{FeedIndex, SectionKey};
+use crate::cache::FeedCache;
+use crate::catalog::SectionKey;
 use crate::config::{self, Config};
 use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
-use crate::scheduler::Scheduler;
-use crate::store::{self, Store};
+use crate::scheduler::{OnChange, RunReport, Scheduler, Scraping};
+use crate::store::{self, Store, StoreFuture, StoreStatus, Summaries};
 use crate::{demo, http, reload};
 
 /// Bytes of rendered feeds the cache may hold.
 const CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The config in force and the feeds it defines.
-#[derive(Debug)]
-pub struct Live {
-    /// The config.
-    pub config: Arc<Config>,
-    /// Its feeds, indexed.
-    pub feeds: FeedIndex,
-    /// The current renderings of its feeds (no `?limit`).
-    pub hot: HotTable,
-}
-
-impl Live {
-    fn new(config: Arc<Config>, epoch: u32) -> Self {
-        let feeds = FeedIndex::build(&config, epoch);
-        let hot = HotTable::new(feeds.defs().len());
-        Self { config, feeds, hot }
-    }
-}
-
-/// Everything the handlers and the scheduler share.
+/// The application: the config in force and every part, wired. The parts
+/// get narrow handles (the scheduler its [`Scraping`], the feed route the
+/// [`FeedCache`], the status pages a [`http::StatusView`]); the admin API
+/// and reloads use the whole.
 #[derive(Debug)]
 pub struct AppState {
-    live: RwLock<Arc<Live>>,
+    config: RwLock<Arc<Config>>,
     /// Entries and health per section.
     pub store: Arc<dyn Store>,
     /// Rendered feeds.
-    pub cache: RenderCache,
+    pub feeds: Arc<FeedCache>,
     /// Counters.
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     /// The HTTP client for portals.
     pub fetcher: Fetcher,
     /// The section tasks.
     pub scheduler: Scheduler,
-    /// When the service started (`Last-Modified` of feeds never scraped).
+    /// When the service started.
     pub started: DateTime<Utc>,
     /// Where the config came from (reloads read it again).
     pub config_path: Option<PathBuf>,
@@ -65,6 +49,12 @@ pub struct AppState {
     pub config_error: RwLock<Option<String>>,
     /// The admin API's token and edit lock (`None`: the admin API is off).
     pub admin: Option<crate::admin::Admin>,
+}
+
+impl OnChange for FeedCache {
+    fn section_changed(&self, key: &SectionKey) {
+        FeedCache::section_changed(self, key);
+    }
 }
 
 impl AppState {
@@ -87,13 +77,26 @@ impl AppState {
     ) -> Result<Arc<Self>> {
         let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
+        let metrics = Arc::new(Metrics::default());
+        let feeds = Arc::new(FeedCache::new(
+            &config,
+            store.clone(),
+            metrics.clone(),
+            CACHE_BYTES,
+        ));
+        let scheduler = Scheduler::new(Scraping {
+            store: store.clone(),
+            fetcher: fetcher.clone(),
+            changes: feeds.clone(),
+            metrics: metrics.clone(),
+        });
         Ok(Arc::new(Self {
-            live: RwLock::new(Arc::new(Live::new(Arc::new(config), 0))),
+            config: RwLock::new(Arc::new(config)),
             store,
-            cache: RenderCache::new(CACHE_BYTES),
-            metrics: Metrics::default(),
+            feeds,
+            metrics,
             fetcher,
-            scheduler: Scheduler::default(),
+            scheduler,
             started: Utc::now(),
             config_path,
             config_error: RwLock::new(None),
@@ -101,49 +104,41 @@ impl AppState {
         }))
     }
 
-    /// The config and feed index in force.
-    #[inline]
-    pub fn live(&self) -> Arc<Live> {
-        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Runs `f` on the config and feeds in force without cloning them (the
-    /// feed hot path).
-    #[inline]
-    pub fn with_live<R>(&self, f: impl FnOnce(&Live) -> R) -> R {
-        f(&self.live.read().unwrap_or_else(|e| e.into_inner()))
-    }
-
     /// Every section's summary (empty, and logged, when the store cannot
     /// be read).
-    pub async fn summaries(&self) -> store::Summaries {
+    pub async fn summaries(&self) -> Summaries {
         self.store.summaries().await.unwrap_or_else(|e| {
             tracing::error!(error = %e, "store summaries unreadable");
-            store::Summaries::new()
+            Summaries::new()
         })
     }
 
     /// The config in force.
     pub fn config(&self) -> Arc<Config> {
-        self.live().config.clone()
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Puts `config` in force: reindexes the feeds, drops rendered feeds,
-    /// and makes the scheduler match it.
-    pub fn install(self: &Arc<Self>, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
-        let epoch = self.live().feeds.epoch.wrapping_add(1);
+    /// makes the scheduler match it and forgets removed sections.
+    pub fn install(&self, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
         let config = Arc::new(config);
-        *self.live.write().unwrap_or_else(|e| e.into_inner()) =
-            Arc::new(Live::new(config.clone(), epoch));
-        self.cache.clear();
-        let (started, removed) = self.scheduler.apply(self, &config);
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config.clone();
+        self.feeds.install(&config);
+        let (started, removed) = self.scheduler.apply(&config);
         if !removed.is_empty() {
             let store = self.store.clone();
             let gone = removed.clone();
             tokio::spawn(async move {
                 for key in &gone {
                     if let Err(e) = store.remove(key).await {
-                        tracing::error!(section = %format!("{}/{}", key.0, key.1), error = %e, "removed section not deleted from the store");
+                        tracing::error!(
+                            section = %format!("{}/{}", key.0, key.1),
+                            error = %e,
+                            "removed section not deleted from the store"
+                        );
                     }
                 }
             });
@@ -151,13 +146,69 @@ impl AppState {
         (started, removed)
     }
 
-    /// A section's entries changed: drop the renderings of every feed that
-    /// shows it.
-    pub fn section_changed(&self, key: &SectionKey) {
-        let live = self.live();
-        let slots = live.feeds.slots_for(key);
-        live.hot.invalidate(&slots);
-        self.cache.invalidate_slots(slots);
+    /// Scrapes `key` now with the config in force (`None`: no such
+    /// scraped section).
+    pub async fn scrape_now(&self, key: &SectionKey) -> Option<RunReport> {
+        let config = self.config();
+        self.scheduler.scrape_now(&config, key).await
+    }
+
+    /// The HTTP side: the feed route's handles and every other route
+    /// (status pages; the admin API when it is on), mounted here.
+    pub fn http(self: &Arc<Self>) -> http::Http {
+        let feeds = http::feed::Feeds {
+            cache: self.feeds.clone(),
+            metrics: self.metrics.clone(),
+        };
+        let view: Arc<dyn http::StatusView> = self.clone();
+        let mut router = http::routes(view, feeds.clone());
+        if self.admin.is_some() {
+            router = router.merge(
+                crate::admin::routes(self.clone())
+                    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                        http::BODY_LIMIT,
+                    ))
+                    .with_state(self.clone()),
+            );
+        }
+        http::Http { feeds, router }
+    }
+}
+
+impl http::StatusView for AppState {
+    fn config(&self) -> Arc<Config> {
+        AppState::config(self)
+    }
+
+    fn config_error(&self) -> Option<String> {
+        self.config_error
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn summaries(&self) -> StoreFuture<'_, Summaries> {
+        self.store.summaries()
+    }
+
+    fn store_status(&self) -> StoreStatus {
+        self.store.status()
+    }
+
+    fn next_scrape(&self, key: &SectionKey) -> Option<DateTime<Utc>> {
+        self.scheduler.next_scrape(key)
+    }
+
+    fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    fn fetch_stats(&self) -> crate::fetch::FetchStats {
+        self.fetcher.stats()
+    }
+
+    fn admin_enabled(&self) -> bool {
+        self.admin.is_some()
     }
 }
 
@@ -201,10 +252,9 @@ impl Service {
             let _ = config.server.public_url.set_port(Some(addr.port()));
         }
         let state = AppState::with_admin(config, store, config_path, admin)?;
-        let config = state.config();
-        state.scheduler.apply(&state, &config);
+        state.scheduler.apply(&state.config());
         let (stop, stopped) = watch::channel(false);
-        let server = tokio::spawn(http::serve(listener, state.clone(), stopped));
+        let server = tokio::spawn(http::serve(listener, state.http(), stopped));
         let watcher = state
             .config_path
             .clone()
@@ -304,7 +354,7 @@ fn print_feeds(service: &Service) {
     let config = service.state.config();
     let base = config.server.base_url().to_owned();
     println!("portalfeed on {base}/ (index), {base}/opml, {base}/healthz");
-    for def in service.state.live().feeds.defs() {
+    for def in service.state.feeds.live().feeds.defs() {
         println!("  {base}/feeds/{}.rss  .atom  .json", def.meta.path);
     }
 }

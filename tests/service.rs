@@ -304,11 +304,7 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     );
 
     assert!(changed_html.contains("<div class=\"TRS_Editor\" id=\"zoom\">"));
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("local runs");
+    let report = state.scrape_now(&local).await.expect("local runs");
     assert_eq!(report.error, None, "{report:?}");
     assert_eq!(report.new, 1, "{report:?}");
 
@@ -392,11 +388,7 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     );
     assert!(article.contains("<div class=\"TRS_Editor\" id=\"zoom\">"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&local).await.expect("runs");
     assert_eq!(report.error, None);
     assert!(report.updated >= 1, "{report:?}");
     let after = common::stored_entries(&service, &local).await;
@@ -457,11 +449,7 @@ async fn faults_keep_the_last_good_feed() {
     ];
     for (what, break_it) in cases {
         break_it(&portal);
-        let report = state
-            .scheduler
-            .scrape_now(&state, &local)
-            .await
-            .expect("runs");
+        let report = state.scrape_now(&local).await.expect("runs");
         let error = report
             .error
             .clone()
@@ -494,11 +482,7 @@ async fn faults_keep_the_last_good_feed() {
         portal.clear_page(LOCAL_LIST);
     }
     // Healed: the next scrape succeeds and the section is ok again.
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&local).await.expect("runs");
     assert_eq!(report.error, None);
     assert_eq!(
         common::health(&service, &local).await.consecutive_failures,
@@ -514,11 +498,7 @@ async fn conditional_requests_to_the_portal() {
     let state = service.state.clone();
     let local = key("local");
     portal.clear_requests();
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&local).await.expect("runs");
     assert_eq!(report.outcome, "not_modified", "{report:?}");
     let requests = portal.requests();
     let list: Vec<_> = requests
@@ -652,11 +632,7 @@ async fn an_article_listed_in_two_sections_is_fetched_once() {
     let recommendation = key("recommendation");
     assert!(state.store.remove(&recommendation).await.expect("remove"));
     portal.clear_requests();
-    let report = state
-        .scheduler
-        .scrape_now(&state, &recommendation)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&recommendation).await.expect("runs");
     assert_eq!(report.error, None);
     let requests = portal.requests();
     assert!(

@@ -82,8 +82,7 @@ async fn an_unwritable_data_dir_or_a_corrupt_database_refuses_to_start() {
     cfg.server.data_dir = Some(file.join("data"));
     let err = Service::start(cfg.clone(), None)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let msg = format!("{err:#}");
     assert!(msg.contains("cannot be written"), "{msg}");
     assert!(msg.contains("refusing to start"), "{msg}");
@@ -92,7 +91,7 @@ async fn an_unwritable_data_dir_or_a_corrupt_database_refuses_to_start() {
     std::fs::create_dir_all(&data).expect("mkdir");
     std::fs::write(data.join("portalfeed.db"), vec![b'#'; 4096]).expect("write");
     cfg.server.data_dir = Some(data);
-    let err = Service::start(cfg, None).await.err().expect("refused");
+    let err = Service::start(cfg, None).await.expect_err("refused");
     let msg = format!("{err:#}");
     assert!(msg.contains("is corrupt"), "{msg}");
     assert!(msg.contains("move it aside"), "{msg}");
@@ -116,11 +115,7 @@ async fn a_failed_write_turns_healthz_degraded_and_is_counted() {
     let other = rusqlite::Connection::open(dir.path().join("portalfeed.db")).expect("open");
     other.execute_batch("BEGIN EXCLUSIVE").expect("lock");
     let state = service.state.clone();
-    let report = state
-        .scheduler
-        .scrape_now(&state, &key("local"))
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&key("local")).await.expect("runs");
     let error = report.error.expect("not stored");
     assert!(error.contains("could not be stored"), "{error}");
     let health = get_json(&http, &format!("{base}/healthz")).await;
@@ -149,11 +144,7 @@ async fn a_failed_write_turns_healthz_degraded_and_is_counted() {
 
     // The lock goes away: the next write succeeds, /healthz is ok again.
     other.execute_batch("ROLLBACK").expect("unlock");
-    let report = state
-        .scheduler
-        .scrape_now(&state, &key("local"))
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&key("local")).await.expect("runs");
     assert_eq!(report.error, None);
     let health = get_json(&http, &format!("{base}/healthz")).await;
     assert_eq!(health["status"], "ok", "{health}");

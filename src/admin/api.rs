@@ -414,16 +414,12 @@ pub async fn refresh(
             ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}`"))
         })?,
     );
-    let report = state
-        .scheduler
-        .scrape_now(&state, &key)
-        .await
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("no scraped section `{site}/{section}` (a group cannot be refreshed)"),
-            )
-        })?;
+    let report = state.scrape_now(&key).await.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no scraped section `{site}/{section}` (a group cannot be refreshed)"),
+        )
+    })?;
     audit(&state, &format!("refreshed section {site}/{section}"));
     Ok(Json(report).into_response())
 }

@@ -1,14 +1,13 @@
 //! `/` (the HTML index) and `/opml`.
 
 use std::fmt::Write;
-use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 
-use crate::app::AppState;
+use super::View;
 use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::model::SectionId;
 use crate::render::Format;
@@ -35,9 +34,9 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 }
 
 /// `GET /`: every site and section tree with its feeds, health and last update.
-pub async fn index(State(state): State<Arc<AppState>>) -> Response {
+pub async fn index(State(state): State<View>) -> Response {
     let config = state.config();
-    let summaries = state.summaries().await;
+    let summaries = super::summaries(state.as_ref()).await;
     let base = config.server.base_url().to_owned();
     let mut head = String::new();
     let mut body = String::new();
@@ -63,7 +62,7 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         }
         body.push_str("</ul></section>\n");
     }
-    let admin = if state.admin.is_some() {
+    let admin = if state.admin_enabled() {
         format!(" · <a href=\"{base}/admin\">admin</a>")
     } else {
         String::new()
@@ -170,7 +169,7 @@ pub fn health_name(s: Health) -> &'static str {
 }
 
 /// `GET /opml`: OPML 2.0 with an outline per site and per section.
-pub async fn opml(State(state): State<Arc<AppState>>) -> Response {
+pub async fn opml(State(state): State<View>) -> Response {
     let config = state.config();
     let base = config.server.base_url().to_owned();
     let mut out = String::from(

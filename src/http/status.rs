@@ -1,7 +1,6 @@
 //! `/healthz` and `/metrics`.
 
 use std::fmt::Write;
-use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
@@ -10,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::app::AppState;
+use super::View;
 
 #[derive(Serialize)]
 struct SectionHealth {
@@ -44,10 +43,10 @@ struct HealthReport {
 /// entry is read); `503` only when every scraped section is failing (the
 /// service itself is up otherwise); `degraded` when some section fails, the
 /// last config reload failed or the store could not write.
-pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+pub async fn healthz(State(state): State<View>) -> Response {
     let config = state.config();
-    let summaries = state.summaries().await;
-    let store = state.store.status();
+    let summaries = super::summaries(state.as_ref()).await;
+    let store = state.store_status();
     let now = Utc::now();
     let mut sections = Vec::new();
     for site in &config.sites {
@@ -64,17 +63,13 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
                 last_error: data.health.last_error.clone(),
                 consecutive_failures: data.health.consecutive_failures,
                 entries: data.entries,
-                next_scrape: state.scheduler.next_scrape(&key),
+                next_scrape: state.next_scrape(&key),
                 warnings: data.health.warnings,
             });
         }
     }
     let failing = sections.iter().filter(|s| s.state == "failing").count();
-    let config_error = state
-        .config_error
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let config_error = state.config_error();
     let status = if !sections.is_empty() && failing == sections.len() {
         "failing"
     } else if failing > 0 || config_error.is_some() || store.last_write_error.is_some() {
@@ -103,9 +98,9 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+pub async fn metrics(State(state): State<View>) -> Response {
     let config = state.config();
-    let summaries = state.summaries().await;
+    let summaries = super::summaries(state.as_ref()).await;
     let mut entries = Vec::new();
     for site in &config.sites {
         for section in site.sections.iter().filter(|s| !s.is_group()) {
@@ -114,8 +109,8 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
             entries.push((key, n));
         }
     }
-    let mut text = state.metrics.render(&entries, state.fetcher.stats());
-    let failures = state.store.status().write_failures;
+    let mut text = state.metrics().render(&entries, state.fetch_stats());
+    let failures = state.store_status().write_failures;
     let _ = writeln!(
         text,
         "# HELP portalfeed_store_write_failures_total Store writes that failed.\n\
