@@ -276,6 +276,13 @@ fn write_diagnosis(
     for (i, (url, n)) in report.pages.iter().enumerate() {
         writeln!(out, "  page {}: {url}: {n} items", i + 1)?;
     }
+    if report.left_out > 0 {
+        writeln!(
+            out,
+            "  {} item(s) left out: a scrape considers the first max_items in page order",
+            report.left_out
+        )?;
+    }
     for (i, item) in report.items.iter().enumerate() {
         if item.problems.is_empty() {
             continue;
