@@ -11,16 +11,14 @@
 //!   feed, which is listed when the site has nothing to merge but itself (one
 //!   top-level section or group).
 
-use std::fmt::Write;
-use std::sync::Arc;
-
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use std::fmt::Write;
 
+use super::View;
 use super::pages::escape;
-use crate::app::AppState;
 use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::render::Format;
 
@@ -39,8 +37,8 @@ impl OpmlQuery {
 }
 
 /// `GET /opml[?merged=1]`.
-pub async fn opml(State(state): State<Arc<AppState>>, Query(q): Query<OpmlQuery>) -> Response {
-    let config = state.config();
+pub async fn opml(State(view): State<View>, Query(q): Query<OpmlQuery>) -> Response {
+    let config = view.config();
     let body = render(config.server.base_url(), &config.sites, q.merged());
     ([(header::CONTENT_TYPE, "text/x-opml; charset=utf-8")], body).into_response()
 }
