@@ -8,6 +8,8 @@ pub mod auth;
 pub mod edit;
 mod page;
 mod preview;
+pub mod refresh;
+mod warning;
 
 use std::sync::Arc;
 
@@ -122,7 +124,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route(
             "/api/sites/{site}/sections/{section}/refresh",
-            post(api::refresh),
+            post(refresh::refresh),
         )
         .route("/api/preview", post(preview::preview))
         .route("/api/config", get(api::get_config).put(api::put_config))

@@ -31,6 +31,8 @@
     /** Last config version seen (ETag form, with quotes). */
     version: null,
     busy: false,
+    /** The last preview: {site, section (JSON text), empty: matched nothing}. */
+    lastPreview: null,
   };
 
   const $ = (sel) => document.querySelector(sel);
@@ -512,6 +514,11 @@
       return;
     }
     renderPreview(r.data || {});
+    page.lastPreview = {
+      site: form.site,
+      section: JSON.stringify(form.section),
+      empty: previewMatchedNothing(r.data || {}),
+    };
     $('#preview-results').scrollIntoView({ block: 'start' });
     const n = (r.data.items || []).length;
     if (r.data.ok === false || r.data.error) {
@@ -520,6 +527,28 @@
     } else {
       say('ok', 'Preview: ' + n + ' item' + (n === 1 ? '' : 's') + ' extracted. Nothing was saved.');
     }
+  }
+
+  /** True when a preview found no entry to publish (the section would fail). */
+  function previewMatchedNothing(data) {
+    const entries = Array.isArray(data.entries) ? data.entries : [];
+    return data.ok === false && entries.length === 0 &&
+      (data.field === 'list.item' || data.field === 'list.link');
+  }
+
+  /**
+   * Saving what the last preview showed matching nothing: asks first, naming
+   * what will happen. True when the save may go on.
+   */
+  function confirmEmptySave(site, section) {
+    const last = page.lastPreview;
+    if (!last || !last.empty || last.site !== site || last.section !== JSON.stringify(section)) return true;
+    const known = page.sections.find((s) => s.site === site && s.section === section.id);
+    const n = known ? known.entries : 0;
+    const kept = n === 0 ? 'it has no entries to serve'
+      : 'its last ' + n + ' entr' + (n === 1 ? 'y stays' : 'ies stay') + ' served until a scrape succeeds';
+    return window.confirm('The preview just matched nothing. If you save, ' + site + '/' + section.id +
+      ' turns failing at its next scrape ("selector matched nothing") and ' + kept + '. Save anyway?');
   }
 
   /** A URL shortened for a table cell: its path (the end of it when long). */
@@ -653,6 +682,10 @@
     const cur = page.current;
     const site = cur.isNew ? form.site : cur.site;
     const id = cur.isNew ? form.section.id : cur.id;
+    if (!confirmEmptySave(site, form.section)) {
+      say('ok', 'Not saved: ' + site + '/' + id + ' keeps its current config.');
+      return;
+    }
     const headers = {};
     const etag = cur.etag || page.version;
     if (etag) headers['If-Match'] = etag;
@@ -674,8 +707,10 @@
     fillForm(site, form.section, false, true);
     $('#editor-heading').textContent = 'Edit ' + site + '/' + id;
     const started = (r.data && r.data.started) || [];
-    say('ok', (r.status === 201 ? 'Created ' : 'Saved ') + site + '/' + id + ' to the config file' +
-      (started.length ? '; scraping ' + started.join(', ') + ' now.' : '.'));
+    const warning = r.data && r.data.warning;
+    say(warning ? 'error' : 'ok', (r.status === 201 ? 'Created ' : 'Saved ') + site + '/' + id + ' to the config file' +
+      (started.length ? '; scraping ' + started.join(', ') + ' now.' : '.'),
+    ...(warning ? [el('p', { class: 'warning' }, 'Warning: ' + warning)] : []));
     await loadSections(true);
     markSelected();
   }
@@ -700,9 +735,9 @@
       return;
     }
     const d = r.data || {};
-    const line = (d.section || cur.site + '/' + cur.id) + ': ' + (d.outcome || '?') + ', ' +
-      (d.new ?? 0) + ' new, ' + (d.updated ?? 0) + ' updated, ' + (d.total ?? 0) + ' in the feed' +
-      (d.duration_ms !== undefined ? ' (' + d.duration_ms + ' ms)' : '') + '.';
+    // The server's sentence says what the feed serves now ("failed: …;
+    // still serving the 7 entries of 10:42 UTC (412 ms)").
+    const line = (d.section || cur.site + '/' + cur.id) + ': ' + (d.message || d.outcome || '?');
     const details = [];
     if (d.error) details.push(el('pre', { class: 'last-error' }, d.error));
     if (Array.isArray(d.problems) && d.problems.length) {
