@@ -567,8 +567,11 @@
     return /^\d{4}-\d{2}-\d{2}T/.test(t) ? t.replace('T', ' ') : t;
   }
 
-  function stripUrl(u) {
-    return String(u || '').replace(/#.*$/, '').replace(/\?.*$/, '');
+  /** A date value that wraps only between the date and the time (never inside the offset). */
+  function dateValue(text) {
+    const m = /^(\d{4}-\d{2}-\d{2}) (.+)$/.exec(text);
+    if (!m) return el('span', { class: 'value nowrap' }, text);
+    return el('span', { class: 'value date' }, el('span', { class: 'nowrap' }, m[1]), ' ', el('span', { class: 'nowrap time' }, m[2]));
   }
 
   function renderPreview(data) {
@@ -585,38 +588,27 @@
     if (data.error) {
       parts.push(el('p', { class: 'summary bad' }, 'Problem' + (data.field ? ' in ' + data.field : '') + ': ' + data.error));
     }
-    // Date and author as published: from the entry with the item's URL.
-    const exact = new Map();
-    const byUrl = new Map();
-    for (const e of entries) {
-      exact.set(e.url, e);
-      if (!byUrl.has(stripUrl(e.url))) byUrl.set(stripUrl(e.url), e);
-    }
+    // One column per field, named by its config key: the parsed value, the
+    // raw text on demand (a <details> in the cell).
     const fieldNames = [...PREVIEW_FIELDS];
     for (const item of items) {
       for (const k of Object.keys(item.fields || {})) if (!fieldNames.includes(k)) fieldNames.push(k);
     }
     const present = fieldNames.filter((k) => items.some((i) => i.fields && k in i.fields));
     if (items.length) {
-      const head = el('tr', {}, el('th', { scope: 'col' }, '#'), el('th', { scope: 'col' }, 'Title'),
-        el('th', { scope: 'col' }, 'Link'), el('th', { scope: 'col' }, 'Date'), el('th', { scope: 'col' }, 'Author'),
-        ...present.map((k) => el('th', { scope: 'col' }, k)));
+      const head = el('tr', {}, el('th', { scope: 'col', class: 'idx' }, '#'),
+        ...present.map((k) => el('th', { scope: 'col', class: 'f-' + k.replace(/\./g, '-'),
+          title: k + ': the parsed value; "raw" shows the text the selector found' }, k)));
       const rows = items.map((item, i) => {
         // An item with no link value became no entry (no usable link, or a duplicate).
         const published = getValue(item, 'link') !== null;
-        const entry = published
-          ? (exact.get(getValue(item, 'link')) || byUrl.get(stripUrl(getValue(item, 'link'))) || {})
-          : {};
         const problems = new Map((item.problems || []).map((p) => [p.field, p.problem]));
-        const cells = [
-          el('td', { class: 'idx' }, String(i + 1)),
-          el('td', {}, item.title ?? entry.title ?? '',
-            published ? null : el('span', { class: 'why' }, 'not published')),
-          el('td', { class: 'url' }, item.link ? linkCell(item.link) : el('span', { class: 'muted' }, '—')),
-          el('td', {}, showDate(entry.date ?? getValue(item, 'date') ?? getValue(item, 'article.date') ?? '—')),
-          el('td', {}, entry.author ?? getValue(item, 'article.author') ?? '—'),
-        ];
-        for (const k of present) cells.push(fieldCell(k, (item.fields || {})[k], problems.get(k), published));
+        const cells = [el('td', { class: 'idx' }, String(i + 1))];
+        for (const k of present) {
+          const td = fieldCell(k, (item.fields || {})[k], problems.get(k), published);
+          if (k === 'title' && !published) td.append(el('span', { class: 'why' }, 'not published'));
+          cells.push(td);
+        }
         return el('tr', { class: [problems.size ? 'has-problem' : '', published ? '' : 'skipped'].join(' ').trim() }, ...cells);
       });
       parts.push(el('div', { class: 'table-wrap' },
@@ -661,12 +653,20 @@
       return td;
     }
     let valueText = value === null ? '' : (typeof value === 'object' ? JSON.stringify(value) : String(value));
-    if (key === 'link' && valueText) valueText = shortUrl(valueText);
+    const full = valueText;
     if (key === 'article.content' && valueText) valueText = htmlText(valueText);
     if (key.endsWith('date') && valueText) valueText = showDate(valueText);
     const rawText = raw === null ? null : (typeof raw === 'object' ? JSON.stringify(raw) : String(raw));
-    if (valueText) td.append(el('span', { class: 'value' }, shorten(valueText, key === 'article.content' ? 110 : 160)));
-    if (rawText !== null && rawText !== valueText) td.append(el('span', { class: 'raw' }, shorten(rawText, 160)));
+    if (key === 'link' && valueText) {
+      td.append(el('span', { class: 'value' }, linkCell(valueText)));
+    } else if (key.endsWith('date') && valueText) {
+      td.append(dateValue(valueText));
+    } else if (valueText) {
+      td.append(el('span', { class: 'value' }, shorten(valueText, key === 'article.content' ? 110 : 160)));
+    }
+    if (rawText !== null && rawText !== valueText && rawText !== full) {
+      td.append(el('details', { class: 'raw' }, el('summary', {}, 'raw'), el('span', { class: 'raw-text' }, shorten(rawText, 300))));
+    }
     if (problem) {
       td.append(el('span', { class: 'why' }, problemText ||
         (raw === null ? 'selector matched nothing' : 'not understood')));
