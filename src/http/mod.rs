@@ -4,6 +4,7 @@
 
 pub mod feed;
 pub mod pages;
+pub mod security;
 mod status;
 
 use std::convert::Infallible;
@@ -90,7 +91,7 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
         .header_read_timeout(Duration::from_secs(10))
         .keep_alive(true);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(conn) => conn,
                 Err(e) => {
@@ -117,7 +118,7 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
             }
             let shared = shared.clone();
             Either::Right(Box::pin(async move {
-                dispatch(&shared.0, &shared.1, req)
+                dispatch(&shared.0, &shared.1, req, peer)
                     .await
                     .map(|r| r.map(BodyEither::Right))
             }))
@@ -136,7 +137,8 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
 async fn dispatch(
     state: &Arc<AppState>,
     router: &Router,
-    req: hyper::Request<Incoming>,
+    mut req: hyper::Request<Incoming>,
+    peer: std::net::SocketAddr,
 ) -> Result<Response<Body>, Infallible> {
     let path = req.uri().path();
     if path.starts_with("/feeds/") && (req.method() == Method::GET || req.method() == Method::HEAD)
@@ -146,6 +148,9 @@ async fn dispatch(
         );
     }
     let route = route_of(path);
+    // The client address, for the admin side's limit on failed logins.
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
     let response = router.clone().oneshot(req.map(Body::new)).await?;
     if route != Route::Other {
         state.metrics.request(route, response.status().as_u16());

@@ -48,7 +48,11 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
                 state: super::pages::health_name(s),
                 last_success: data.health.last_success,
                 last_attempt: data.health.last_attempt,
-                last_error: data.health.last_error.clone(),
+                last_error: data
+                    .health
+                    .last_error
+                    .as_deref()
+                    .map(super::pages::printable),
                 consecutive_failures: data.health.consecutive_failures,
                 entries: data.entries.len(),
                 next_scrape: state.scheduler.next_scrape(&key),
@@ -60,7 +64,8 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         .config_error
         .read()
         .unwrap_or_else(|e| e.into_inner())
-        .clone();
+        .as_deref()
+        .map(super::pages::printable);
     let status = if !sections.is_empty() && failing == sections.len() {
         "failing"
     } else if failing > 0 || config_error.is_some() {
