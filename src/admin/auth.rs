@@ -124,7 +124,10 @@ pub fn check(token: &Token, method: &Method, headers: &HeaderMap) -> Result<Cred
 /// True when the request presents a credential (a bearer token or the
 /// admin cookie), right or wrong: only those count as failed attempts.
 pub fn presents_credential(headers: &HeaderMap) -> bool {
-    headers.contains_key(header::AUTHORIZATION) || cookie_value(headers, COOKIE).is_some()
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
+    bearer || cookie_value(headers, COOKIE).is_some_and(|c| !c.is_empty())
 }
 
 /// True when `Origin` names the host the request was sent to.
