@@ -1,13 +1,15 @@
 //! The admin API (`/api/...`) and page (`/admin`): list sections with their
 //! health, read, write and delete a section's config (written to the file
 //! with comments kept, applied live), scrape now, preview a section config
-//! without saving, read and replace the whole config.
+//! without saving, suggest a section from a list page's URL, read and
+//! replace the whole config.
 
 mod api;
 pub mod auth;
 pub mod edit;
 mod page;
 mod preview;
+mod suggest;
 
 use std::sync::Arc;
 
@@ -129,6 +131,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             post(api::refresh),
         )
         .route("/api/preview", post(preview::preview))
+        .route("/api/suggest", post(suggest::suggest))
         .route("/api/config", get(api::get_config).put(api::put_config))
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()
