@@ -376,17 +376,24 @@ fn the_store_table_names_a_postgres_url_and_a_lease() {
         Some("postgres://pf:secret@db:5432/portalfeed")
     );
     assert_eq!(c.store.lease, Duration::from_secs(5));
-    let errs = errors(
-        "[store]\nurl = \"mysql://db/pf\"\nlease = \"10ms\"\nmax_connections = 3\n",
-    );
+    let errs = errors("[store]\nurl = \"mysql://db/pf\"\nlease = \"10ms\"\nmax_connections = 3\n");
     assert_eq!(errs.len(), 3, "{errs:?}");
     assert!(
         errs[0].starts_with("t.toml:2:1: store.url: not a PostgreSQL URL"),
         "{errs:?}"
     );
-    assert!(errs[1].starts_with("t.toml:3:1: store.lease: `10ms` is too short"), "{errs:?}");
+    assert!(
+        errs[1].starts_with("t.toml:3:1: store.lease: `10ms` is too short"),
+        "{errs:?}"
+    );
     assert!(errs[2].contains("max_connections"), "{errs:?}");
     let errs = errors("[store]\nurl = \"postgres://pf:secret@db:notaport/pf\"\n");
-    assert!(errs[0].contains("store.url: invalid PostgreSQL URL"), "{errs:?}");
-    assert!(!errs[0].contains("secret"), "the password is never shown: {errs:?}");
+    assert!(
+        errs[0].contains("store.url: invalid PostgreSQL URL"),
+        "{errs:?}"
+    );
+    assert!(
+        !errs[0].contains("secret"),
+        "the password is never shown: {errs:?}"
+    );
 }
