@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `check`, `scrape`.
+//! The command line: `serve`, `demo`, `check`, `scrape`, `suggest`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -78,6 +78,8 @@ pub enum Command {
         #[arg(long)]
         no_articles: bool,
     },
+    /// Print a complete, commented config for the list page at URL.
+    Suggest(crate::suggest::cli::SuggestArgs),
 }
 
 /// `--format`.
@@ -130,6 +132,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             format,
             no_articles,
         } => scrape_cmd(&config, demo, &target, format.into(), no_articles).await,
+        Command::Suggest(args) => crate::suggest::cli::run(&args).await,
     }
 }
 
@@ -275,6 +278,13 @@ fn write_diagnosis(
     )?;
     for (i, (url, n)) in report.pages.iter().enumerate() {
         writeln!(out, "  page {}: {url}: {n} items", i + 1)?;
+    }
+    if report.left_out > 0 {
+        writeln!(
+            out,
+            "  {} item(s) left out: a scrape considers the first max_items in page order",
+            report.left_out
+        )?;
     }
     for (i, item) in report.items.iter().enumerate() {
         if item.problems.is_empty() {

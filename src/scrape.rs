@@ -11,7 +11,8 @@ use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::extract::{self, RawArticle};
 use crate::fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, Page, Validators};
 use crate::model::{Entry, EntryId};
-use crate::normalize;
+use crate::normalize::{self, limits};
+use crate::parse::{self, Budget, ParseError};
 
 /// Why a section could not be scraped.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,19 @@ pub enum ScrapeError {
     /// A list page could not be fetched.
     #[error("list page: {0}")]
     Fetch(#[from] FetchError),
+    /// A list page could not be parsed: nested too deep, or the scrape's
+    /// parse deadline ran out.
+    #[error("list page {url}: {source}")]
+    Parse {
+        /// The list page.
+        url: String,
+        /// Why.
+        #[source]
+        source: ParseError,
+    },
+    /// The scrape's parse deadline ran out while its articles were read.
+    #[error("articles: {0}")]
+    OutOfTime(ParseError),
     /// The list page was fetched but the item selector matched nothing.
     #[error(
         "selector matched nothing: list.item `{selector}` found no entries on {url}; \
@@ -94,6 +108,8 @@ pub struct ScrapeReport {
     pub items: Vec<ItemReport>,
     /// Article pages fetched.
     pub articles_fetched: usize,
+    /// Items left out: past the first `max_items` in page order.
+    pub left_out: usize,
     /// Validators of the first list page, to send next time.
     pub list_validators: Validators,
     /// The entries, deduplicated by id, newest first.
@@ -122,11 +138,13 @@ pub async fn scrape_section(
         section: section.id.to_string(),
     })?;
     let settings = &section.settings;
+    let budget = Budget::new(settings.parse_deadline());
 
     let mut report = ScrapeReport {
         pages: Vec::new(),
         items: Vec::new(),
         articles_fetched: 0,
+        left_out: 0,
         list_validators: Validators::default(),
         entries: Vec::new(),
     };
@@ -135,7 +153,11 @@ pub async fn scrape_section(
     // (item, list page URL it came from)
     let mut raw_items = Vec::new();
     while let Some(url) = next.take() {
-        if report.pages.len() >= source.pages as usize || !seen_pages.insert(url.clone()) {
+        // Pages enough for `max_items` items are all a scrape considers.
+        if report.pages.len() >= source.pages as usize
+            || raw_items.len() >= settings.max_items
+            || !seen_pages.insert(url.clone())
+        {
             break;
         }
         let first = report.pages.is_empty();
@@ -155,10 +177,17 @@ pub async fn scrape_section(
             FetchOutcome::NotModified => break,
             FetchOutcome::Page(page) => page,
         };
+        let mut page = page;
         if first {
             report.list_validators = page.validators.clone();
         }
-        let list = extract::list_page(&page.html, &source.list, source.next_page.as_ref());
+        let html = std::mem::take(&mut page.html);
+        let list = parse::list_page(&budget, html, &source.list, source.next_page.as_ref())
+            .await
+            .map_err(|source| ScrapeError::Parse {
+                url: page.url.to_string(),
+                source,
+            })?;
         let base = page_base(&page, list.base_href.as_deref());
         report.pages.push((page.url.to_string(), list.items.len()));
         if first && list.items.is_empty() {
@@ -175,7 +204,15 @@ pub async fn scrape_section(
     }
 
     let mut seen_ids = HashSet::new();
-    for (item, base) in raw_items {
+    let total = raw_items.len();
+    let mut considered = 0;
+    for (n, (item, base)) in raw_items.into_iter().enumerate() {
+        // At most `max_items` items per scrape, in page order: a list of
+        // 100,000 items starts no more article fetches than a list of 50.
+        if considered >= settings.max_items {
+            report.left_out = total - n;
+            break;
+        }
         let url = item
             .link
             .as_deref()
@@ -199,8 +236,10 @@ pub async fn scrape_section(
                 continue;
             }
         }
+        considered += 1;
         let built = build_item(
             fetcher,
+            &budget,
             site,
             section,
             previous,
@@ -229,6 +268,11 @@ pub async fn scrape_section(
         if let Some(entry) = built.entry {
             report.entries.push(entry);
         }
+        if budget.left().is_zero() {
+            return Err(ScrapeError::OutOfTime(ParseError::Deadline {
+                limit: settings.parse_deadline(),
+            }));
+        }
     }
     crate::model::sort_newest_first(&mut report.entries);
     report.entries.truncate(settings.max_items);
@@ -253,6 +297,7 @@ struct Built {
 #[allow(clippy::too_many_arguments)]
 async fn build_item(
     fetcher: &Fetcher,
+    budget: &Budget,
     site: &SiteSpec,
     section: &SectionSpec,
     previous: &Previous,
@@ -290,7 +335,7 @@ async fn build_item(
     let may_fetch = opts.fetch_articles && report.articles_fetched < opts.article_limit;
     let article = match (&section.article, reuse) {
         (Some(spec), None) if may_fetch => {
-            match fetch_article(fetcher, site, section, &url, spec).await {
+            match fetch_article(fetcher, budget, site, section, &url, spec).await {
                 Ok((raw, article_base)) => {
                     report.articles_fetched += 1;
                     Some((raw, article_base))
@@ -306,6 +351,10 @@ async fn build_item(
         }
         _ => None,
     };
+    let mut article = article;
+    if let Some((raw, _)) = article.as_mut() {
+        cap_content(raw, section.settings.max_content, &mut problems);
+    }
     let input = normalize::entry::Input {
         site,
         section,
@@ -316,6 +365,7 @@ async fn build_item(
     };
     let (mut entry, more) = normalize::entry::build(&input);
     problems.extend(more);
+    cap_text(&mut entry);
     if let (Some(k), None) = (reuse, &article) {
         // Keep what the earlier article fetch found.
         entry.title = k.title.clone();
@@ -335,13 +385,56 @@ async fn build_item(
     }
 }
 
+/// Cuts the article's content at `max` bytes, with a note.
+fn cap_content(raw: &mut RawArticle, max: usize, problems: &mut Vec<FieldProblem>) {
+    let Some(html) = raw.content_html.as_mut() else {
+        return;
+    };
+    if let Some(head) = limits::cut_html(html, max) {
+        problems.push(FieldProblem {
+            field: "article.content",
+            problem: format!(
+                "content of {} bytes cut at {max} bytes (`max_content`)",
+                html.len()
+            ),
+        });
+        let keep = head.len();
+        html.truncate(keep);
+    }
+}
+
+/// Cuts the title, summary and author of `entry` to their caps.
+fn cap_text(entry: &mut Entry) {
+    use std::borrow::Cow;
+    if let Cow::Owned(t) = limits::cap_title(&entry.title) {
+        entry.title = t;
+    }
+    let cut = |s: &mut Option<String>, max| {
+        if let Some(Cow::Owned(t)) = s.as_deref().map(|v| limits::cap_chars(v, max)) {
+            *s = Some(t);
+        }
+    };
+    cut(&mut entry.summary, limits::MAX_SUMMARY_CHARS);
+    cut(&mut entry.author, limits::MAX_AUTHOR_CHARS);
+}
+
+/// Why an article page gave nothing.
+#[derive(Debug, thiserror::Error)]
+enum ArticleError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("{url}: {source}")]
+    Parse { url: String, source: ParseError },
+}
+
 async fn fetch_article(
     fetcher: &Fetcher,
+    budget: &Budget,
     site: &SiteSpec,
     section: &SectionSpec,
     url: &Url,
     spec: &crate::config::spec::ArticleSpec,
-) -> Result<(RawArticle, Url), FetchError> {
+) -> Result<(RawArticle, Url), ArticleError> {
     let req = FetchRequest {
         url,
         settings: &section.settings,
@@ -349,8 +442,14 @@ async fn fetch_article(
         validators: None,
     };
     match fetcher.get(&req).await? {
-        FetchOutcome::Page(page) => {
-            let raw = extract::article_page(&page.html, spec);
+        FetchOutcome::Page(mut page) => {
+            let html = std::mem::take(&mut page.html);
+            let raw = parse::article_page(budget, html, spec)
+                .await
+                .map_err(|source| ArticleError::Parse {
+                    url: page.url.to_string(),
+                    source,
+                })?;
             let base = page_base(&page, raw.base_href.as_deref());
             Ok((raw, base))
         }

@@ -63,6 +63,8 @@ struct Preview {
     error: Option<String>,
     field: Option<String>,
     pages: Vec<PageRow>,
+    /// Items past the first `max_items`, not considered.
+    left_out: usize,
     entries: Vec<PreviewEntry>,
     items: Vec<Item>,
 }
@@ -146,7 +148,8 @@ pub async fn preview(
             out.field = match &e {
                 ScrapeError::NothingMatched { .. } => Some("list.item".to_owned()),
                 ScrapeError::Fetch(_) => Some("url".to_owned()),
-                ScrapeError::Group { .. } => Some("url".to_owned()),
+                ScrapeError::Group { .. } | ScrapeError::Parse { .. } => Some("url".to_owned()),
+                ScrapeError::OutOfTime(_) => None,
             };
             out.error = Some(e.to_string());
         }
@@ -154,6 +157,7 @@ pub async fn preview(
             out.ok = true;
         }
         Ok(Ok(ScrapeOutcome::Scraped(report))) => {
+            out.left_out = report.left_out;
             out.pages = report
                 .pages
                 .iter()

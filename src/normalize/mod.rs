@@ -6,6 +6,7 @@
 mod dates;
 pub mod entry;
 mod html;
+pub mod limits;
 mod text;
 mod urls;
 
