@@ -3,9 +3,10 @@
 //! drops, also when the test panics.
 //!
 //! `initdb` runs once per PostgreSQL version into `target/tmp/` (a
-//! template; `$TMPDIR/portalfeed-test/` for the library's unit tests); each test copies it (a few milliseconds) and starts its own
-//! `postgres`. As root, the server runs as the `postgres` user through
-//! `runuser`, as PostgreSQL refuses to run as root.
+//! template; `$TMPDIR/portalfeed-test/` for the library's unit tests);
+//! each test copies it (a few milliseconds) and starts its own `postgres`.
+//! As root, the server runs as the `postgres` user through `runuser`, as
+//! PostgreSQL refuses to run as root.
 //!
 //! Without PostgreSQL installed a test skips with a loud message, unless
 //! the `CI` environment variable is set: then it fails.
