@@ -37,6 +37,8 @@ pub struct RunReport {
     pub error: Option<String>,
     /// Per-item problems (field and what), when it ran.
     pub problems: Vec<String>,
+    /// What did not stop the scrape (paging ended early, charset notes).
+    pub warnings: Vec<String>,
 }
 
 struct Task {
@@ -284,6 +286,10 @@ async fn run_scrape(
         Previous {
             list_validators: state.store.list_validators(&key),
             entries: state.store.known_entries_of_site(&key),
+            section_known: state
+                .store
+                .section(&key)
+                .is_some_and(|d| !d.entries.is_empty()),
         }
     };
     let opts = ScrapeOptions {
@@ -305,32 +311,12 @@ async fn run_scrape(
         duration_ms: ms,
         error: None,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     match result {
-        Ok(ScrapeOutcome::Scraped(scraped)) if scraped.entries.is_empty() => {
-            let matched: usize = scraped.pages.iter().map(|(_, n)| n).sum();
-            let error = format!(
-                "selector matched nothing usable: {matched} list item(s) matched but none had a usable link (list.link `{}`)",
-                section
-                    .source
-                    .as_ref()
-                    .map_or("", |s| s.list.link.css.source.as_str())
-            );
-            state.store.record_failure(&key, error.clone(), now, ms);
-            report.outcome = "failed";
-            report.error = Some(error);
-        }
         Ok(ScrapeOutcome::Scraped(scraped)) => {
-            report.problems = scraped
-                .items
-                .iter()
-                .flat_map(|i| {
-                    let name = i.link.clone().unwrap_or_default();
-                    i.problems
-                        .iter()
-                        .map(move |p| format!("{name}: {}: {}", p.field, p.problem))
-                })
-                .collect();
+            report.problems = scraped.problem_lines();
+            report.warnings = scraped.warning_lines();
             let merged = state.store.merge(
                 &key,
                 scraped.entries,

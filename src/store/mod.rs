@@ -386,6 +386,7 @@ mod tests {
             updated: t,
             categories: vec!["A".to_owned()],
             image: None,
+            position: 0,
         }
     }
 
