@@ -63,6 +63,12 @@ fn the_full_fixture_uses_every_key() {
     assert_eq!(site.settings.max_body, 5_242_880);
     assert_eq!(site.encoding, Some(encoding_rs::GB18030));
     assert!(!local.settings.fetch_articles);
+    assert!(site.settings.allow_private, "from the site");
+    assert!(!local.settings.allow_private, "the section overrides it");
+    assert_eq!(site.settings.parse_deadline().as_secs(), 180);
+    assert_eq!(local.settings.parse_deadline().as_secs(), 60);
+    assert_eq!(site.settings.max_content, 524_288);
+    assert_eq!(local.settings.max_content, 256 * 1024);
     let top = site.section("top-news").expect("section");
     let own = top.article.as_ref().and_then(|a| a.content.as_ref());
     assert_eq!(own.map(|f| f.css.source.as_str()), Some("#content"));

@@ -163,6 +163,17 @@ pub(super) fn settings(
     if let Some(b) = &raw.max_body {
         s.max_body = v::size(ctx, &path.key("max_body"), b).unwrap_or(s.max_body);
     }
+    s.allow_private = raw.allow_private.unwrap_or(s.allow_private);
+    if let Some(d) = raw.scrape_deadline.as_deref() {
+        let min = Duration::from_secs(1);
+        s.scrape_deadline =
+            v::duration(ctx, &path.key("scrape_deadline"), d, min).or(s.scrape_deadline);
+    }
+    if let Some(b) = &raw.max_content {
+        s.max_content = v::size(ctx, &path.key("max_content"), b)
+            .and_then(|b| usize::try_from(b).ok())
+            .unwrap_or(s.max_content);
+    }
     s
 }
 

@@ -75,6 +75,15 @@ pub struct RawSettings {
     /// Largest body read, in bytes or as `"10MiB"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_body: Option<RawSize>,
+    /// Whether loopback and private addresses may be fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_private: Option<bool>,
+    /// Most time one scrape may spend parsing (humantime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scrape_deadline: Option<String>,
+    /// Largest entry content kept, in bytes or as `"1MiB"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_content: Option<RawSize>,
 }
 
 /// Defines a struct whose fields are followed by the settings keys (the
@@ -115,6 +124,15 @@ macro_rules! with_settings {
             /// Overrides the inherited `max_body`.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub max_body: Option<RawSize>,
+            /// Overrides the inherited `allow_private`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub allow_private: Option<bool>,
+            /// Overrides the inherited `scrape_deadline`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub scrape_deadline: Option<String>,
+            /// Overrides the inherited `max_content`.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub max_content: Option<RawSize>,
         }
 
         impl $name {
@@ -129,6 +147,9 @@ macro_rules! with_settings {
                     fetch_articles: self.fetch_articles,
                     obey_robots: self.obey_robots,
                     max_body: self.max_body.clone(),
+                    allow_private: self.allow_private,
+                    scrape_deadline: self.scrape_deadline.clone(),
+                    max_content: self.max_content.clone(),
                 }
             }
         }
@@ -266,6 +287,9 @@ mod tests {
             fetch_articles: Some(false),
             obey_robots: Some(false),
             max_body: Some(RawSize::Bytes(2048)),
+            allow_private: Some(true),
+            scrape_deadline: Some("2m".into()),
+            max_content: Some(RawSize::Bytes(4096)),
             ..RawSite::default()
         };
         let expected = RawSettings {
@@ -277,6 +301,9 @@ mod tests {
             fetch_articles: Some(false),
             obey_robots: Some(false),
             max_body: Some(RawSize::Bytes(2048)),
+            allow_private: Some(true),
+            scrape_deadline: Some("2m".into()),
+            max_content: Some(RawSize::Bytes(4096)),
         };
         assert_eq!(site.settings(), expected);
         let section = RawSection {
@@ -288,6 +315,9 @@ mod tests {
             fetch_articles: Some(false),
             obey_robots: Some(false),
             max_body: Some(RawSize::Bytes(2048)),
+            allow_private: Some(true),
+            scrape_deadline: Some("2m".into()),
+            max_content: Some(RawSize::Bytes(4096)),
             ..RawSection::default()
         };
         assert_eq!(section.settings(), expected);

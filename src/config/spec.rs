@@ -86,6 +86,24 @@ pub struct Settings {
     pub obey_robots: bool,
     /// Largest body read from the portal, in bytes.
     pub max_body: u64,
+    /// Whether portal URLs, redirects and article links may reach
+    /// loopback, private, link-local, CGNAT, unspecified or multicast
+    /// addresses (`false`: refused).
+    pub allow_private: bool,
+    /// Most time one scrape may spend parsing its pages (waiting for a
+    /// parser thread included); `None`: four times `timeout`.
+    pub scrape_deadline: Option<Duration>,
+    /// Largest entry content kept, in bytes of HTML (longer is cut).
+    pub max_content: usize,
+}
+
+impl Settings {
+    /// The parse deadline of one scrape: `scrape_deadline`, else four
+    /// times `timeout`.
+    pub fn parse_deadline(&self) -> Duration {
+        self.scrape_deadline
+            .unwrap_or(self.timeout.saturating_mul(4))
+    }
 }
 
 impl Default for Settings {
@@ -104,6 +122,9 @@ impl Default for Settings {
             fetch_articles: true,
             obey_robots: true,
             max_body: 10 * 1024 * 1024,
+            allow_private: false,
+            scrape_deadline: None,
+            max_content: 1024 * 1024,
         }
     }
 }

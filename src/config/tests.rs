@@ -56,6 +56,9 @@ fn settings_inherit_defaults_then_site_then_section() {
     assert!(!s.obey_robots, "from the site");
     assert_eq!(s.max_body, 1 << 20, "from the site");
     assert_eq!(s.user_agent, base.user_agent, "built-in default");
+    assert!(!s.allow_private, "private addresses are refused by default");
+    assert_eq!(s.parse_deadline(), Duration::from_secs(20), "4 × timeout");
+    assert_eq!(s.max_content, 1 << 20, "1 MiB by default");
     assert_eq!(
         site.sections[1].settings.max_items, 30,
         "a group inherits too"
@@ -303,7 +306,7 @@ fn an_error_in_one_section_hides_none_in_others() {
         errors(&text),
         vec![
             "t.toml:10:1: sites[0].sections[0].pages: expected an integer, found a string",
-            "t.toml:11:1: sites[0].sections[0].bogus: unknown key `bogus` (hint: known keys here: `id`, `title`, `parent`, `url`, `pages`, `next_page`, `page_url`, `list`, `article`, `interval`, `max_items`, `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`)",
+            "t.toml:11:1: sites[0].sections[0].bogus: unknown key `bogus` (hint: known keys here: `id`, `title`, `parent`, `url`, `pages`, `next_page`, `page_url`, `list`, `article`, `interval`, `max_items`, `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`, `allow_private`, `scrape_deadline`, `max_content`)",
             "t.toml:16:10: sites[0].sections[1].list.item: invalid CSS selector `li >`: dangling combinator (hint: a CSS selector like `ul.list > li` or `a[href]`)",
         ]
     );

@@ -300,7 +300,7 @@ mod tests {
                 "sites[0]: expected a table, found an integer",
                 "sites[1].nope: unknown key `nope` (hint: known keys here: `id`, `title`, `url`, \
                  `timezone`, `language`, `encoding`, `article`, `sections`, `interval`, `max_items`, \
-                 `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`)",
+                 `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`, `allow_private`, `scrape_deadline`, `max_content`)",
             ]
         );
         assert_eq!(d.raw.sites.len(), 2);

@@ -55,6 +55,24 @@ pub(crate) async fn read_body(
     Ok(body)
 }
 
+/// True when a `Content-Type` names HTML or XML.
+pub(crate) fn declares_markup(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let essence = ct.split(';').next().unwrap_or("").to_ascii_lowercase();
+        essence.contains("html") || essence.contains("xml")
+    })
+}
+
+/// True when the start of `body` looks like markup: a `<` opening a tag,
+/// a comment, a doctype or a declaration within the first KiB. Bodies not
+/// labelled HTML must pass this to be treated as a page, so a `text/plain`
+/// file, a JSON answer or a bare "ok" are never shown as one.
+pub(crate) fn looks_like_markup(body: &[u8]) -> bool {
+    body[..body.len().min(1024)]
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'!' | b'?' | b'/')))
+}
+
 /// True when a `Content-Type` clearly names something other than a page
 /// (an image, a PDF, JSON …). Text, HTML and XML pass, and so do
 /// `application/octet-stream` and unparsable values: mislabelled pages are
@@ -96,6 +114,21 @@ mod tests {
         ] {
             assert!(!is_not_html(ok), "{ok}");
         }
+        assert!(looks_like_markup(b"\xef\xbb\xbf  <!DOCTYPE html><p>x"));
+        assert!(looks_like_markup(b"some text then <div>"));
+        for not in [
+            &b"root:x:0:0:root:/root:/bin/bash"[..],
+            b"{\"ok\": true}",
+            b"ok",
+            b"1 < 2",
+            b"",
+        ] {
+            assert!(!looks_like_markup(not), "{not:?}");
+        }
+        assert!(declares_markup(Some("text/html; charset=gbk")));
+        assert!(declares_markup(Some("application/xhtml+xml")));
+        assert!(!declares_markup(Some("text/plain")));
+        assert!(!declares_markup(None));
         for bad in [
             "image/png",
             "application/pdf",

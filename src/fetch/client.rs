@@ -4,14 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::Response;
 use reqwest::header;
-use reqwest::{Response, redirect};
 use url::{Position, Url};
 
-use super::body::{BodyError, OverCap, is_not_html, read_body};
+use super::address::{Guard, PublicOnly};
+use super::body::{BodyError, OverCap, declares_markup, is_not_html, looks_like_markup, read_body};
 use super::charset::decode_html_tld;
 use super::politeness::{CachedRobots, HostState, Politeness};
 use super::request::{add_validators, base_headers, header_str, host_key, redirect_policy};
+
 use super::retry::{RetryPolicy, Wait, parse_retry_after};
 use super::robots::Robots;
 use super::robots_fetch::fetch_robots;
@@ -29,9 +31,25 @@ pub struct Fetcher {
 
 #[derive(Debug)]
 struct Inner {
-    client: reqwest::Client,
+    /// Refuses private addresses (resolver and redirect policy).
+    strict: reqwest::Client,
+    /// For sections with `allow_private = true`.
+    open: reqwest::Client,
+    /// The IP-literal check of the strict side.
+    guard: Guard,
     politeness: Politeness,
     stats: Counters,
+}
+
+impl Inner {
+    /// The client for a section: strict unless it allows private addresses.
+    fn client(&self, allow_private: bool) -> &reqwest::Client {
+        if allow_private {
+            &self.open
+        } else {
+            &self.strict
+        }
+    }
 }
 
 /// A failed attempt, with the `Retry-After` of its answer.
@@ -64,15 +82,32 @@ enum Fetched {
 impl Fetcher {
     /// A client allowing `max_concurrent` fetches at once overall (at least 1).
     pub fn new(max_concurrent: usize) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
-            .redirect(redirect::Policy::custom(redirect_policy))
-            .gzip(true)
-            .brotli(true)
-            .build()
-            .map_err(|source| FetchError::Client { source })?;
+        Self::with_guard(max_concurrent, Guard::default())
+    }
+
+    /// A client whose strict side checks IP-literal hosts with `guard`
+    /// (tests trust a loopback origin this way; [`Fetcher::new`] trusts none).
+    #[doc(hidden)]
+    pub fn with_guard(max_concurrent: usize, guard: Guard) -> Result<Self, FetchError> {
+        let build = |allow_private: bool| {
+            let builder = reqwest::Client::builder()
+                .redirect(redirect_policy(allow_private, guard.clone()))
+                .gzip(true)
+                .brotli(true);
+            let builder = if allow_private {
+                builder
+            } else {
+                builder.dns_resolver(PublicOnly)
+            };
+            builder
+                .build()
+                .map_err(|source| FetchError::Client { source })
+        };
         Ok(Self {
             inner: Arc::new(Inner {
-                client,
+                strict: build(false)?,
+                open: build(true)?,
+                guard,
                 politeness: Politeness::new(max_concurrent),
                 stats: Counters::default(),
             }),
@@ -109,7 +144,17 @@ impl Fetcher {
 
     async fn fetch(&self, req: &FetchRequest<'_>) -> Result<FetchOutcome, FetchError> {
         let url = req.url;
-        let host = self.inner.politeness.host(&host_key(url)?);
+        let key = host_key(url)?;
+        if !req.settings.allow_private {
+            self.inner
+                .guard
+                .check(url)
+                .map_err(|address| FetchError::Private {
+                    url: url.to_string(),
+                    address,
+                })?;
+        }
+        let host = self.inner.politeness.host(&key);
         let mut retry = 0;
         let fetched = loop {
             let result = {
@@ -189,7 +234,7 @@ impl Fetcher {
         self.inner.stats.request();
         let mut resp = self
             .inner
-            .client
+            .client(settings.allow_private)
             .get(url.clone())
             .headers(headers)
             .timeout(settings.timeout)
@@ -225,6 +270,16 @@ impl Fetcher {
             },
             BodyError::Client(e) => FetchError::from_reqwest(url, settings.timeout, e),
         })?;
+        if !declares_markup(content_type.as_deref()) && !looks_like_markup(&body) {
+            return Err(FetchError::NotHtml {
+                url: url.to_string(),
+                content_type: content_type.clone().map_or_else(
+                    || "none".to_owned(),
+                    |ct| format!("{ct}, and no markup in it"),
+                ),
+            }
+            .into());
+        }
         Ok(Fetched::Body {
             url: resp.url().clone(),
             status: status.as_u16(),
@@ -240,6 +295,20 @@ impl Fetcher {
     /// The failure for a non-2xx answer, with its `Retry-After` on 429/503.
     fn status_failure(&self, url: &Url, resp: &Response) -> Failure {
         let code = resp.status().as_u16();
+        if resp.status().is_redirection() {
+            // The client follows http(s) targets itself; one it handed back
+            // is a target it could not follow (`file:`, `ftp:`, `gopher:`).
+            let target = header_str(resp.headers(), header::LOCATION)
+                .and_then(|loc| resp.url().join(&loc).ok())
+                .filter(|t| !matches!(t.scheme(), "http" | "https"));
+            if let Some(target) = target {
+                return FetchError::RedirectScheme {
+                    url: url.to_string(),
+                    target: target.to_string(),
+                }
+                .into();
+            }
+        }
         let retry_after = if matches!(code, 429 | 503) {
             header_str(resp.headers(), header::RETRY_AFTER)
                 .and_then(|v| parse_retry_after(&v, chrono::Utc::now()))
@@ -267,8 +336,8 @@ impl Fetcher {
         robots_url.set_query(None);
         robots_url.set_fragment(None);
         let turn = self.inner.politeness.turn(state, settings.min_delay).await;
-        let (robots, ttl) =
-            fetch_robots(&self.inner.client, &self.inner.stats, &robots_url, settings).await;
+        let client = self.inner.client(settings.allow_private);
+        let (robots, ttl) = fetch_robots(client, &self.inner.stats, &robots_url, settings).await;
         drop(turn);
         let robots = Arc::new(robots);
         state.robots = Some(CachedRobots {

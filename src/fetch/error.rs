@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::address::PrivateAddress;
+
 /// What was wrong with a redirect chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedirectProblem {
@@ -131,6 +133,23 @@ pub enum FetchError {
         #[source]
         source: reqwest::Error,
     },
+    /// A redirect to something other than an http(s) URL.
+    #[error("{url}: redirected to `{target}`; only http and https URLs are fetched")]
+    RedirectScheme {
+        /// The page.
+        url: String,
+        /// Where the portal sent us.
+        target: String,
+    },
+    /// The page, a redirect target or a link resolves to a private address
+    /// and the section does not set `allow_private`.
+    #[error("{url}: {address}")]
+    Private {
+        /// The page (or the redirect target that was refused).
+        url: String,
+        /// The refused address.
+        address: PrivateAddress,
+    },
     /// `robots.txt` of the host disallows the page for portalfeed.
     #[error(
         "{url}: robots.txt disallows this page for portalfeed; set `obey_robots = false` for the \
@@ -193,6 +212,8 @@ impl FetchError {
             | Self::Undecodable { url }
             | Self::Redirects { url, .. }
             | Self::RobotsDisallowed { url }
+            | Self::RedirectScheme { url, .. }
+            | Self::Private { url, .. }
             | Self::Body { url, .. }
             | Self::Request { url, .. } => Some(url),
             Self::Client { .. } => None,
@@ -202,6 +223,18 @@ impl FetchError {
     /// Sorts a client error into a kind. `timeout` is the one the request had.
     pub(crate) fn from_reqwest(url: &Url, timeout: Duration, err: reqwest::Error) -> Self {
         let url_s = url.to_string();
+        if let Some(address) = chain(&err).find_map(|e| e.downcast_ref::<PrivateAddress>()) {
+            return Self::Private {
+                url: url_s,
+                address: *address,
+            };
+        }
+        if let Some(scheme) = chain(&err).find_map(|e| e.downcast_ref::<RedirectScheme>()) {
+            return Self::RedirectScheme {
+                url: url_s,
+                target: scheme.target.clone(),
+            };
+        }
         if err.is_redirect() {
             let problem = if chain(&err).any(|e| e.is::<RedirectLoop>()) {
                 RedirectProblem::Loop
@@ -325,6 +358,21 @@ impl fmt::Display for RedirectLoop {
 }
 
 impl StdError for RedirectLoop {}
+
+/// The redirect policy's error for a target that is not http(s).
+#[derive(Debug)]
+pub(crate) struct RedirectScheme {
+    /// The refused target.
+    pub target: String,
+}
+
+impl fmt::Display for RedirectScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "redirect to `{}`, not an http(s) URL", self.target)
+    }
+}
+
+impl StdError for RedirectScheme {}
 
 /// The redirect policy's error past the cap.
 #[derive(Debug)]

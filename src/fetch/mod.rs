@@ -8,6 +8,7 @@
 //! `User-Agent`, timeout and validators, retries what is transient, streams
 //! the body under the cap and decodes it with [`decode_html`].
 
+pub mod address;
 mod body;
 mod charset;
 mod client;

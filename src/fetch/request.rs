@@ -5,7 +5,8 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::redirect;
 use url::Url;
 
-use super::error::{RedirectLoop, TooManyRedirects};
+use super::address::Guard;
+use super::error::{RedirectLoop, RedirectScheme, TooManyRedirects};
 use super::{FetchError, Validators};
 use crate::config::spec::Settings;
 
@@ -14,8 +15,25 @@ const MAX_REDIRECTS: usize = 10;
 /// What we accept: pages first.
 const ACCEPT_HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
-/// Follows up to [`MAX_REDIRECTS`] redirects and stops at the first loop.
-pub(crate) fn redirect_policy(attempt: redirect::Attempt<'_>) -> redirect::Action {
+/// Follows up to [`MAX_REDIRECTS`] redirects to http(s) URLs and stops at
+/// the first loop; without `allow_private`, a redirect to a private IP
+/// literal is refused too (names are checked by the resolver).
+pub(crate) fn redirect_policy(allow_private: bool, guard: Guard) -> redirect::Policy {
+    redirect::Policy::custom(move |attempt| {
+        if !matches!(attempt.url().scheme(), "http" | "https") {
+            let target = attempt.url().to_string();
+            return attempt.error(RedirectScheme { target });
+        }
+        if !allow_private {
+            if let Err(private) = guard.check(attempt.url()) {
+                return attempt.error(private);
+            }
+        }
+        follow_or_stop(attempt)
+    })
+}
+
+fn follow_or_stop(attempt: redirect::Attempt<'_>) -> redirect::Action {
     if attempt.previous().contains(attempt.url()) {
         attempt.error(RedirectLoop)
     } else if attempt.previous().len() > MAX_REDIRECTS {

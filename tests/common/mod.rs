@@ -2,6 +2,8 @@
 //! a running service, and an HTTP client.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::time::Duration;
 
 use portalfeed::app::Service;

@@ -3,6 +3,7 @@
 mod client;
 mod faults;
 mod politeness;
+mod private;
 mod robots;
 
 use std::sync::{Arc, Mutex};
@@ -43,9 +44,11 @@ async fn serve_raw(reply: &'static [u8]) -> std::net::SocketAddr {
     addr
 }
 
-/// Settings for tests: short timeout, no delay, robots off.
+/// Settings for tests: short timeout, no delay, robots off, loopback
+/// allowed (the test servers are on 127.0.0.1).
 fn settings() -> Settings {
     Settings {
+        allow_private: true,
         timeout: Duration::from_secs(5),
         min_delay: Duration::ZERO,
         obey_robots: false,
