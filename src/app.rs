@@ -19,7 +19,7 @@ use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
 use crate::scheduler::Scheduler;
 use crate::store::Store;
-use crate::{demo, http, reload};
+use crate::{http, reload};
 
 /// Bytes of rendered feeds the cache may hold.
 const CACHE_BYTES: u64 = 256 * 1024 * 1024;
@@ -252,7 +252,7 @@ async fn snapshot_writer(state: Arc<AppState>, mut stopped: watch::Receiver<bool
 }
 
 /// Waits for SIGINT or SIGTERM.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -279,46 +279,8 @@ async fn shutdown_signal() {
 pub async fn serve(path: &Path) -> Result<()> {
     let config = config::load(path).map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
     let service = Service::start(config, Some(path.to_path_buf())).await?;
-    print_feeds(&service);
+    crate::banner::announce(&service);
     shutdown_signal().await;
     tracing::info!("shutting down");
     service.shutdown().await
-}
-
-/// `portalfeed demo`: the fixture portal on an ephemeral loopback port and
-/// the service scraping it.
-pub async fn demo(listen: SocketAddr) -> Result<()> {
-    let portal = demo::FixturePortal::start()
-        .await
-        .context("cannot start the fixture portal")?;
-    let (mut config, text) = portal.demo_config()?;
-    config.server.listen = listen;
-    config.server.public_url = url::Url::parse(&format!("http://{listen}"))?;
-    config.server.data_dir = None;
-    // The config, pointed at the portal, is written to a scratch file so the
-    // admin page can edit it live (it goes away with the demo).
-    let dir = std::env::temp_dir().join(format!("portalfeed-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("demo.toml");
-    std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-    let service = Service::start(config, Some(path.clone())).await?;
-    println!("fixture portal: {}/", portal.base_url());
-    println!(
-        "demo config (edited live by the admin page): {}",
-        path.display()
-    );
-    print_feeds(&service);
-    shutdown_signal().await;
-    let result = service.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-fn print_feeds(service: &Service) {
-    let config = service.state.config();
-    let base = config.server.base_url().to_owned();
-    println!("portalfeed on {base}/ (index), {base}/opml, {base}/healthz");
-    for def in service.state.live().feeds.defs() {
-        println!("  {base}/feeds/{}.rss  .atom  .json", def.meta.path);
-    }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config;
+use crate::config::{self, Overrides};
 use crate::render::{self, Format};
 use crate::scrape::{self, Previous, ScrapeOptions, ScrapeOutcome, ScrapeReport};
 use crate::{catalog, demo, fetch};
@@ -43,12 +43,17 @@ pub enum Command {
         /// The config file.
         #[arg(long, default_value = "config/portalfeed.toml")]
         config: PathBuf,
+        /// Where to listen, over `server.listen` and `PORTALFEED_LISTEN`
+        /// (e.g. `0.0.0.0:8080`).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
     },
     /// Serve the bundled fixture portal and the feeds scraped from it.
     Demo {
-        /// Where the feeds are served.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
+        /// Where the feeds are served, over `PORTALFEED_LISTEN`
+        /// [default: 127.0.0.1:8080].
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
     },
     /// Validate a config file.
     Check {
@@ -99,15 +104,25 @@ impl From<FormatArg> for Format {
 /// Runs a parsed command line; errors are printed by the caller.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Serve { config } => {
+        Command::Serve { config, listen } => {
+            install_overrides(listen.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
             crate::app::serve(&config).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { listen } => {
-            crate::app::demo(listen).await?;
+            let overrides = Overrides::from_env(listen.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
+            demo::run(overrides).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { config } => Ok(check(&config)),
+        Command::Check { config } => match install_overrides(None) {
+            Ok(()) => Ok(check(&config)),
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
         Command::Scrape {
             config,
             demo,
@@ -116,6 +131,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             no_articles,
         } => scrape_cmd(&config, demo, &target, format.into(), no_articles).await,
     }
+}
+
+/// Reads the settings given from outside the file (`--listen`,
+/// `PORTALFEED_*`) and makes every config read apply them.
+fn install_overrides(listen: Option<&str>) -> Result<(), config::overrides::OverrideErrors> {
+    let overrides = Overrides::from_env(listen)?;
+    for line in overrides.describe() {
+        tracing::info!("{line}");
+    }
+    config::overrides::install(overrides);
+    Ok(())
 }
 
 /// `check`: every error on stderr (exit 1) or a summary on stdout (exit 0).

@@ -1,6 +1,8 @@
 //! The bundled fixture portal: `fixtures/portal/` served on a loopback port,
-//! for `portalfeed demo`, `scrape --demo` and the tests. Tests can make it
-//! misbehave (status codes, delays, replaced pages) and read its request log.
+//! for `portalfeed demo`, `scrape --demo` and the tests. The portal and
+//! `config/demo.toml` are embedded in the binary, so the demo works from any
+//! directory on any machine. Tests can make it misbehave (status codes,
+//! delays, replaced pages) and read its request log.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -12,20 +14,31 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+mod run;
+pub use run::{DEFAULT_LISTEN, run};
 
 /// The base URL written in `config/demo.toml`; replaced by the fixture
 /// portal's real address before the config is parsed.
 pub const DEMO_BASE: &str = "http://portal.invalid";
 
-/// Where the fixture portal's files are, relative to the crate root.
+/// The fixture portal's pages, embedded at build time.
+static PORTAL: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures/portal");
+
+/// `config/demo.toml`, embedded at build time.
+pub const DEMO_CONFIG: &str = include_str!("../config/demo.toml");
+
+/// Where the fixture portal's files are in the source tree (for tests that
+/// read a page themselves; the portal serves its embedded copy).
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/portal")
 }
 
-/// The shipped demo config, relative to the crate root.
+/// The shipped demo config in the source tree (its text is [`DEMO_CONFIG`]).
 pub fn demo_config_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("config/demo.toml")
 }
@@ -70,9 +83,28 @@ struct Control {
     log: Vec<RequestRecord>,
 }
 
+/// Where the portal's pages come from.
+#[derive(Debug)]
+enum Pages {
+    /// The copy embedded in the binary.
+    Embedded(&'static Dir<'static>),
+    /// A directory on disk.
+    Directory(PathBuf),
+}
+
+impl Pages {
+    /// The file at `rel` (already checked to be a plain relative path).
+    fn read(&self, rel: &Path) -> Option<Vec<u8>> {
+        match self {
+            Self::Embedded(dir) => dir.get_file(rel).map(|f| f.contents().to_vec()),
+            Self::Directory(root) => std::fs::read(root.join(rel)).ok(),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Shared {
-    root: PathBuf,
+    pages: Pages,
     control: Mutex<Control>,
 }
 
@@ -93,21 +125,26 @@ pub struct FixturePortal {
 }
 
 impl FixturePortal {
-    /// Serves `fixtures/portal/` on 127.0.0.1, on an ephemeral port.
+    /// Serves the embedded `fixtures/portal/` on 127.0.0.1, on an
+    /// ephemeral port.
     pub async fn start() -> std::io::Result<Self> {
-        Self::start_dir(
-            fixtures_dir(),
-            "127.0.0.1:0".parse().map_err(std::io::Error::other)?,
+        Self::start_pages(
+            Pages::Embedded(&PORTAL),
+            SocketAddr::from(([127, 0, 0, 1], 0)),
         )
         .await
     }
 
-    /// Serves `root` on `addr`.
+    /// Serves the directory `root` on `addr`.
     pub async fn start_dir(root: PathBuf, addr: SocketAddr) -> std::io::Result<Self> {
+        Self::start_pages(Pages::Directory(root), addr).await
+    }
+
+    async fn start_pages(pages: Pages, addr: SocketAddr) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            root,
+            pages,
             control: Mutex::new(Control::default()),
         });
         let app = axum::Router::new()
@@ -138,17 +175,16 @@ impl FixturePortal {
         format!("http://{}", self.addr)
     }
 
-    /// `config/demo.toml` with its URLs pointing at this portal.
+    /// The embedded `config/demo.toml` with its URLs pointing at this
+    /// portal. (A `Result` for the callers written when it was read from
+    /// disk; it no longer fails.)
     pub fn demo_config_text(&self) -> std::io::Result<String> {
-        let text = std::fs::read_to_string(demo_config_path())?;
-        Ok(rebase_config(&text, &self.base_url()))
+        Ok(rebase_config(DEMO_CONFIG, &self.base_url()))
     }
 
     /// `config/demo.toml` pointed at this portal, parsed, with its text.
     pub fn demo_config(&self) -> anyhow::Result<(crate::config::Config, String)> {
-        let text = self
-            .demo_config_text()
-            .map_err(|e| anyhow::anyhow!("cannot read config/demo.toml: {e}"))?;
+        let text = rebase_config(DEMO_CONFIG, &self.base_url());
         let config =
             crate::config::parse(&text, "config/demo.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok((config, text))
@@ -245,9 +281,9 @@ fn file_response(shared: &Shared, path: &str, headers: &HeaderMap) -> Response {
             {
                 return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
             }
-            match std::fs::read(shared.root.join(rel_path)) {
-                Ok(body) => body,
-                Err(_) => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
+            match shared.pages.read(rel_path) {
+                Some(body) => body,
+                None => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
             }
         }
     };

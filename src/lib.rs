@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod banner;
 pub mod cache;
 pub mod catalog;
 pub mod cli;

@@ -31,6 +31,12 @@ pub async fn reload(state: &Arc<AppState>) -> Result<Applied, ConfigErrors> {
     let Some(path) = state.config_path.clone() else {
         return Ok(Applied::default());
     };
+    // Serialized with admin edits: a reload that read the file before an
+    // admin save must not apply that older text after it.
+    let _edit = match state.admin.as_ref() {
+        Some(admin) => Some(admin.edit_lock.lock().await),
+        None => None,
+    };
     let loaded = tokio::task::spawn_blocking(move || config::load(&path))
         .await
         .unwrap_or_else(|e| {

@@ -92,6 +92,24 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// One line saying how to turn the admin side on, given the variable the
+/// config names (`None`: it names none).
+pub fn how_to_turn_on(var: Option<&str>) -> String {
+    match var {
+        Some(var) => format!(
+            "the admin page is off: set the environment variable {var} to a secret token and restart portalfeed"
+        ),
+        None => "the admin page is off: set server.admin_token_env = \"PORTALFEED_ADMIN_TOKEN\" in the config and that variable to a secret token, then restart portalfeed".to_owned(),
+    }
+}
+
+/// What `/admin` answers while the admin side is off: how to turn it on.
+pub fn off_routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/admin", get(page::off))
+        .route("/admin/", get(page::off))
+}
+
 /// The admin routes (only mounted when the token is set).
 pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let api = Router::new()

@@ -28,14 +28,17 @@ fn login_page(status: StatusCode, error: &str) -> Response {
     (status, Html(body)).into_response()
 }
 
+/// `GET /admin` while the admin side is off: one line on how to turn it on.
+pub async fn off(State(state): State<Arc<AppState>>) -> Response {
+    let config = state.config();
+    let line = super::how_to_turn_on(config.server.admin_token_env.as_deref());
+    (StatusCode::NOT_FOUND, format!("{line}\n")).into_response()
+}
+
 /// `GET /admin`: the page, or the login form.
 pub async fn page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if state.admin.is_none() {
-        return (
-            StatusCode::NOT_FOUND,
-            "the admin page is off: set the env var named by server.admin_token_env\n",
-        )
-            .into_response();
+        return off(State(state)).await;
     }
     if authed(&state, &headers) {
         Html(INDEX).into_response()

@@ -4,6 +4,7 @@
 
 mod compile;
 mod fields;
+pub mod overrides;
 mod path;
 pub mod raw;
 mod raw_values;
@@ -19,6 +20,7 @@ use std::path::Path;
 use toml::de::DeTable;
 
 pub use compile::compile;
+pub use overrides::Overrides;
 pub use path::{KeyPath, Problem, Seg};
 pub use raw::RawConfig;
 pub use spec::Config;
@@ -70,7 +72,7 @@ impl fmt::Display for ConfigErrors {
     }
 }
 
-/// Reads and compiles the config at `path`.
+/// Reads and compiles the config at `path` (with the installed overrides).
 pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     let file = path.display().to_string();
     match std::fs::read_to_string(path) {
@@ -86,10 +88,23 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     }
 }
 
-/// Parses and compiles config `text`; `file` names it in errors.
+/// Parses and compiles config `text`; `file` names it in errors. The
+/// settings given from outside the file ([`overrides::install`]) apply.
 pub fn parse(text: &str, file: &str) -> Result<Config, ConfigErrors> {
+    parse_with(text, file, overrides::installed())
+}
+
+/// [`parse`] with these `overrides` (or none) written over the file's values.
+pub fn parse_with(
+    text: &str,
+    file: &str,
+    overrides: Option<&Overrides>,
+) -> Result<Config, ConfigErrors> {
     let doc = DeTable::parse(text).map_err(|e| syntax_error(text, file, &e))?;
-    let de = units::deserialize(doc.get_ref());
+    let mut de = units::deserialize(doc.get_ref());
+    if let Some(o) = overrides {
+        o.apply(&mut de.raw);
+    }
     let compiled = compile::compile_with(&de.raw, &de.removed);
     let mut problems = de.problems;
     match compiled {

@@ -56,9 +56,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/feeds/{*path}", get(feed_route).head(feed_route))
         .merge(others);
-    if let Some(admin) = admin {
-        router = router.merge(admin);
-    }
+    router = match admin {
+        Some(admin) => router.merge(admin),
+        None => router.merge(crate::admin::off_routes()),
+    };
     router.fallback(not_found).with_state(state)
 }
 
