@@ -277,6 +277,13 @@ fn write_diagnosis(
     for (i, (url, n)) in report.pages.iter().enumerate() {
         writeln!(out, "  page {}: {url}: {n} items", i + 1)?;
     }
+    if report.left_out > 0 {
+        writeln!(
+            out,
+            "  {} item(s) left out: a scrape considers the first max_items in page order",
+            report.left_out
+        )?;
+    }
     for line in report.warning_lines() {
         writeln!(out, "  warning: {line}")?;
     }

@@ -20,6 +20,7 @@ pub mod http;
 pub mod metrics;
 pub mod model;
 pub mod normalize;
+pub mod parse;
 pub mod reload;
 pub mod render;
 pub mod scheduler;

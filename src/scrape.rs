@@ -13,8 +13,9 @@ use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::extract::{self, RawArticle};
 use crate::fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, Page, Validators};
 use crate::model::{Entry, EntryId};
-use crate::normalize;
 use crate::normalize::dating::{Dating, Slot};
+use crate::normalize::{self, limits};
+use crate::parse::{self, Budget, ParseError};
 
 mod paging;
 
@@ -32,6 +33,19 @@ pub enum ScrapeError {
     /// The first list page could not be fetched.
     #[error("list page: {0}")]
     Fetch(#[from] FetchError),
+    /// The first list page could not be parsed: nested too deep, or the
+    /// scrape's parse deadline ran out.
+    #[error("list page {url}: {source}")]
+    Parse {
+        /// The list page.
+        url: String,
+        /// Why.
+        #[source]
+        source: ParseError,
+    },
+    /// The scrape's parse deadline ran out while its articles were read.
+    #[error("articles: {0}")]
+    OutOfTime(ParseError),
     /// The list page was fetched but the item selector matched nothing.
     #[error(
         "selector matched nothing: list.item `{selector}` found no entries on {url}; \
@@ -56,23 +70,27 @@ pub enum ScrapeError {
 }
 
 impl ScrapeError {
-    /// A short name of the kind: `group`, `fetch`, `nothing_matched`,
-    /// `no_usable_link`.
+    /// A short name of the kind: `group`, `fetch`, `parse`, `out_of_time`,
+    /// `nothing_matched`, `no_usable_link`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Group { .. } => "group",
             Self::Fetch(_) => "fetch",
+            Self::Parse { .. } => "parse",
+            Self::OutOfTime(_) => "out_of_time",
             Self::NothingMatched { .. } => "nothing_matched",
             Self::NoUsableLink { .. } => "no_usable_link",
         }
     }
 
-    /// The config key to fix: `url`, `list.item`, `list.link`.
-    pub fn field(&self) -> &'static str {
+    /// The config key to fix: `url`, `list.item`, `list.link`; `None` when
+    /// no key is to blame (the deadline ran out).
+    pub fn field(&self) -> Option<&'static str> {
         match self {
-            Self::Group { .. } | Self::Fetch(_) => "url",
-            Self::NothingMatched { .. } => "list.item",
-            Self::NoUsableLink { .. } => "list.link",
+            Self::Group { .. } | Self::Fetch(_) | Self::Parse { .. } => Some("url"),
+            Self::NothingMatched { .. } => Some("list.item"),
+            Self::NoUsableLink { .. } => Some("list.link"),
+            Self::OutOfTime(_) => None,
         }
     }
 }
@@ -166,6 +184,8 @@ pub struct ScrapeReport {
     pub warnings: Vec<Warning>,
     /// Article pages fetched.
     pub articles_fetched: usize,
+    /// Items left out: past the first `max_items` in page order.
+    pub left_out: usize,
     /// Validators of the first list page, to send next time.
     pub list_validators: Validators,
     /// The entries, deduplicated by id, newest first.
@@ -230,12 +250,14 @@ pub async fn scrape_section(
         section: section.id.to_string(),
     })?;
     let settings = &section.settings;
+    let budget = Budget::new(settings.parse_deadline());
 
     let mut report = ScrapeReport {
         pages: Vec::new(),
         items: Vec::new(),
         warnings: Vec::new(),
         articles_fetched: 0,
+        left_out: 0,
         list_validators: Validators::default(),
         entries: Vec::new(),
     };
@@ -247,6 +269,10 @@ pub async fn scrape_section(
     while let Some(url) = next.take() {
         let index = report.pages.len();
         let number = index + 1;
+        // Pages enough for `max_items` items are all a scrape considers.
+        if raw_items.len() >= settings.max_items {
+            break;
+        }
         if !seen_pages.insert(url.clone()) {
             report.warnings.push(Warning {
                 kind: "paging",
@@ -285,6 +311,7 @@ pub async fn scrape_section(
             Ok(FetchOutcome::NotModified) => break,
             Ok(FetchOutcome::Page(page)) => page,
         };
+        let mut page = page;
         if first {
             report.list_validators = page.validators.clone();
         }
@@ -296,7 +323,33 @@ pub async fn scrape_section(
                 message: note.to_string(),
             });
         }
-        let list = extract::list_page(&page.html, &source.list, source.next_page.as_ref());
+        // The pager reads the script pager from the raw HTML; the parser
+        // takes the page.
+        let script = (index == 0)
+            .then(|| paging::ScriptPager::find(&page.html))
+            .flatten();
+        let html = std::mem::take(&mut page.html);
+        let list =
+            match parse::list_page(&budget, html, &source.list, source.next_page.as_ref()).await {
+                Ok(list) => list,
+                Err(source) if first => {
+                    return Err(ScrapeError::Parse {
+                        url: page.url.to_string(),
+                        source,
+                    });
+                }
+                Err(e) => {
+                    report.warnings.push(Warning {
+                    kind: "paging",
+                    page: Some(number),
+                    url: Some(page.url.to_string()),
+                    message: format!(
+                        "{e}; paging stopped, the entries of the {index} page(s) before it are kept"
+                    ),
+                });
+                    break;
+                }
+            };
         let base = page_base(&page, list.base_href.as_deref());
         if list.items.is_empty() {
             if first {
@@ -317,7 +370,7 @@ pub async fn scrape_section(
             break;
         }
         report.pages.push((page.url.to_string(), list.items.len()));
-        match pager.next(index, &page.html, list.next_page.as_deref(), &base) {
+        match pager.next(index, script, list.next_page.as_deref(), &base) {
             paging::Next::Page(url) => next = Some(url),
             paging::Next::Done => {}
             paging::Next::Stopped(why) => report.warnings.push(Warning {
@@ -337,7 +390,15 @@ pub async fn scrape_section(
     let mut seen_ids = HashSet::new();
     // (entry, how its date stands, index of its item report)
     let mut built_entries = Vec::new();
-    for (item, base, page) in raw_items {
+    let total = raw_items.len();
+    let mut considered = 0;
+    for (n, (item, base, page)) in raw_items.into_iter().enumerate() {
+        // At most `max_items` items per scrape, in page order: a list of
+        // 100,000 items starts no more article fetches than a list of 50.
+        if considered >= settings.max_items {
+            report.left_out = total - n;
+            break;
+        }
         let url = item
             .link
             .as_deref()
@@ -362,8 +423,10 @@ pub async fn scrape_section(
                 continue;
             }
         }
+        considered += 1;
         let built = build_item(
             fetcher,
+            &budget,
             site,
             section,
             previous,
@@ -392,6 +455,11 @@ pub async fn scrape_section(
         });
         if let Some(entry) = built.entry {
             built_entries.push((entry, built.dating, report.items.len() - 1));
+        }
+        if budget.left().is_zero() {
+            return Err(ScrapeError::OutOfTime(ParseError::Deadline {
+                limit: settings.parse_deadline(),
+            }));
         }
     }
     if built_entries.is_empty() {
@@ -463,6 +531,7 @@ struct Built {
 #[allow(clippy::too_many_arguments)]
 async fn build_item(
     fetcher: &Fetcher,
+    budget: &Budget,
     site: &SiteSpec,
     section: &SectionSpec,
     previous: &Previous,
@@ -501,7 +570,7 @@ async fn build_item(
     let may_fetch = opts.fetch_articles && report.articles_fetched < opts.article_limit;
     let article = match (&section.article, reuse) {
         (Some(spec), None) if may_fetch => {
-            match fetch_article(fetcher, site, section, &url, spec).await {
+            match fetch_article(fetcher, budget, site, section, &url, spec).await {
                 Ok((raw, article_base)) => {
                     report.articles_fetched += 1;
                     Some((raw, article_base))
@@ -517,6 +586,10 @@ async fn build_item(
         }
         _ => None,
     };
+    let mut article = article;
+    if let Some((raw, _)) = article.as_mut() {
+        cap_content(raw, section.settings.max_content, &mut problems);
+    }
     let input = normalize::entry::Input {
         site,
         section,
@@ -527,6 +600,7 @@ async fn build_item(
     };
     let (mut entry, more, mut dating) = normalize::entry::build(&input);
     problems.extend(more);
+    cap_text(&mut entry);
     if let (Some(k), None) = (reuse, &article) {
         // Keep what the earlier article fetch found.
         entry.title = k.title.clone();
@@ -550,13 +624,56 @@ async fn build_item(
     }
 }
 
+/// Cuts the article's content at `max` bytes, with a note.
+fn cap_content(raw: &mut RawArticle, max: usize, problems: &mut Vec<FieldProblem>) {
+    let Some(html) = raw.content_html.as_mut() else {
+        return;
+    };
+    if let Some(head) = limits::cut_html(html, max) {
+        problems.push(FieldProblem {
+            field: "article.content",
+            problem: format!(
+                "content of {} bytes cut at {max} bytes (`max_content`)",
+                html.len()
+            ),
+        });
+        let keep = head.len();
+        html.truncate(keep);
+    }
+}
+
+/// Cuts the title, summary and author of `entry` to their caps.
+fn cap_text(entry: &mut Entry) {
+    use std::borrow::Cow;
+    if let Cow::Owned(t) = limits::cap_title(&entry.title) {
+        entry.title = t;
+    }
+    let cut = |s: &mut Option<String>, max| {
+        if let Some(Cow::Owned(t)) = s.as_deref().map(|v| limits::cap_chars(v, max)) {
+            *s = Some(t);
+        }
+    };
+    cut(&mut entry.summary, limits::MAX_SUMMARY_CHARS);
+    cut(&mut entry.author, limits::MAX_AUTHOR_CHARS);
+}
+
+/// Why an article page gave nothing.
+#[derive(Debug, thiserror::Error)]
+enum ArticleError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("{url}: {source}")]
+    Parse { url: String, source: ParseError },
+}
+
 async fn fetch_article(
     fetcher: &Fetcher,
+    budget: &Budget,
     site: &SiteSpec,
     section: &SectionSpec,
     url: &Url,
     spec: &crate::config::spec::ArticleSpec,
-) -> Result<(RawArticle, Url), FetchError> {
+) -> Result<(RawArticle, Url), ArticleError> {
     let req = FetchRequest {
         url,
         settings: &section.settings,
@@ -564,8 +681,14 @@ async fn fetch_article(
         validators: None,
     };
     match fetcher.get(&req).await? {
-        FetchOutcome::Page(page) => {
-            let raw = extract::article_page(&page.html, spec);
+        FetchOutcome::Page(mut page) => {
+            let html = std::mem::take(&mut page.html);
+            let raw = parse::article_page(budget, html, spec)
+                .await
+                .map_err(|source| ArticleError::Parse {
+                    url: page.url.to_string(),
+                    source,
+                })?;
             let base = page_base(&page, raw.base_href.as_deref());
             Ok((raw, base))
         }

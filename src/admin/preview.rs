@@ -73,6 +73,8 @@ struct Preview {
     pages: Vec<PageRow>,
     /// Paging and charset warnings, as `/healthz` and `scrape` word them.
     warnings: Vec<String>,
+    /// Items past the first `max_items`, not considered.
+    left_out: usize,
     entries: Vec<PreviewEntry>,
     items: Vec<Item>,
 }
@@ -153,12 +155,13 @@ pub async fn preview(
             ));
         }
         Ok(Err(e)) => {
-            out.field = Some(e.field().to_owned());
+            out.field = e.field().map(str::to_owned);
             out.error = Some(e.to_string());
         }
         Ok(Ok(ScrapeOutcome::NotModified)) => out.ok = true,
         Ok(Ok(ScrapeOutcome::Scraped(report))) => {
             out.ok = true;
+            out.left_out = report.left_out;
             out.pages = report
                 .pages
                 .iter()

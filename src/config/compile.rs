@@ -165,7 +165,7 @@ pub(super) fn settings(
     }
     s.allow_private = raw.allow_private.unwrap_or(s.allow_private);
     if let Some(d) = raw.scrape_deadline.as_deref() {
-        let min = Duration::from_secs(1);
+        let min = Duration::from_millis(1);
         s.scrape_deadline =
             v::duration(ctx, &path.key("scrape_deadline"), d, min).or(s.scrape_deadline);
     }

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod dating;
 pub mod entry;
 mod html;
+pub mod limits;
 mod text;
 mod urls;
 

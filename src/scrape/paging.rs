@@ -82,13 +82,19 @@ impl<'a> Pager<'a> {
         }
     }
 
-    /// The page after the one with 0-based `index`, read from `url` (its
-    /// links resolve against `base`), whose `next_page` match is
-    /// `next_href`.
-    pub fn next(&mut self, index: usize, html: &str, next_href: Option<&str>, base: &Url) -> Next {
+    /// The page after the one with 0-based `index` (its links resolve
+    /// against `base`), whose `next_page` match is `next_href`; `script` is
+    /// the script pager of the first page ([`ScriptPager::find`]).
+    pub fn next(
+        &mut self,
+        index: usize,
+        script: Option<ScriptPager>,
+        next_href: Option<&str>,
+        base: &Url,
+    ) -> Next {
         let wanted = self.source.pages as usize;
         if index == 0 {
-            self.script = ScriptPager::find(html).map(|s| (s, base.clone()));
+            self.script = script.map(|s| (s, base.clone()));
         }
         if index + 1 >= wanted {
             return Next::Done;
