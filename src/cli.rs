@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `check`, `scrape`.
+//! The command line: `serve`, `demo`, `check`, `scrape`, `suggest`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -78,6 +78,8 @@ pub enum Command {
         #[arg(long)]
         no_articles: bool,
     },
+    /// Print a complete, commented config for the list page at URL.
+    Suggest(crate::suggest::cli::SuggestArgs),
 }
 
 /// `--format`.
@@ -130,6 +132,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             format,
             no_articles,
         } => scrape_cmd(&config, demo, &target, format.into(), no_articles).await,
+        Command::Suggest(args) => crate::suggest::cli::run(&args).await,
     }
 }
 

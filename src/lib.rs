@@ -26,3 +26,4 @@ pub mod render;
 pub mod scheduler;
 pub mod scrape;
 pub mod store;
+pub mod suggest;

@@ -2,7 +2,7 @@
 //! article page gives the raw parts of one article. Nothing is normalized
 //! here; values are the text or attribute as found.
 
-mod field;
+pub(crate) mod field;
 #[cfg(test)]
 mod tests;
 

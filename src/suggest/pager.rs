@@ -1,0 +1,237 @@
+//! The pager finder: a next link (`下一页`, `Next`, `›`, `rel=next`), a TRS
+//! `createPageHTML` script, or a URL pattern in the page-number links, and
+//! how many pages the portal says it has.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::{ElementRef, Html};
+use url::Url;
+
+use super::Pick;
+use super::dom::{self, LINKS, MAX_ELEMENTS};
+use super::site::same_site;
+
+/// Most list pages a suggested section follows.
+pub const MAX_PAGES: u32 = 5;
+
+/// Texts of a next-page link.
+const NEXT_TEXTS: &[&str] = &[
+    "下一页",
+    "下页",
+    "下一頁",
+    "后页",
+    "next",
+    "next page",
+    "next ›",
+    "next »",
+    "next >",
+    "next>",
+    "›",
+    "»",
+    ">",
+];
+
+/// `createPageHTML(3, 0, "index", "html")`: TRS WCM's script pager.
+static TRS_PAGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["']"#,
+    )
+    .expect("valid regex") // ok: a constant regex, covered by the tests
+});
+
+/// "Page 1 of 3", "共3页", "1/3页": the number of pages printed.
+static PAGE_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)page\s*\d+\s*of\s*(\d+)|共\s*(\d+)\s*页|\d+\s*/\s*(\d+)\s*页")
+        .expect("valid regex") // ok: a constant regex, covered by the tests
+});
+
+/// What the pager finder found.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    /// `next_page`, when there is a next link.
+    pub next_page: Option<Pick>,
+    /// `page_url`, when page-number links show a pattern.
+    pub page_url: Option<Pick>,
+    /// Pages to follow (`pages`).
+    pub pages: u32,
+    /// Why (`# ...` beside `pages`).
+    pub note: String,
+    /// The next page's URL, resolved, to check it.
+    pub next_url: Option<Url>,
+}
+
+/// Finds the pager of the list page `doc` at `page`.
+pub fn find(doc: &Html, html: &str, page: &Url) -> Pager {
+    let mut pager = Pager {
+        pages: 1,
+        ..Pager::default()
+    };
+    let printed = PAGE_COUNT
+        .captures(&visible_text(doc))
+        .and_then(|c| (1..=3).find_map(|i| c.get(i)))
+        .and_then(|m| m.as_str().parse::<u32>().ok());
+    let trs = TRS_PAGER
+        .captures(html)
+        .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok());
+    if let Some((a, pick)) = next_link(doc, page) {
+        pager.next_url = a
+            .value()
+            .attr("href")
+            .and_then(|h| page.join(h.trim()).ok());
+        pager.next_page = Some(pick);
+    }
+    let total = printed.or(trs);
+    pager.pages = match (total, &pager.next_page, trs) {
+        (Some(n), _, _) => n.clamp(1, MAX_PAGES),
+        (None, Some(_), _) => 3,
+        (None, None, _) => 1,
+    };
+    pager.note = match (total, &pager.next_page, trs) {
+        (Some(n), Some(_), _) if n > MAX_PAGES => {
+            format!(
+                "the portal shows {n} pages; the first {MAX_PAGES} are followed (raise to follow more)"
+            )
+        }
+        (Some(n), Some(_), _) => format!("the portal shows {n} page(s)"),
+        (Some(n), None, Some(_)) => format!(
+            "a TRS createPageHTML script pager of {n} page(s){}",
+            if n > MAX_PAGES {
+                format!("; the first {MAX_PAGES} are followed")
+            } else {
+                String::new()
+            }
+        ),
+        (Some(n), None, None) => format!("the portal shows {n} page(s) but no next link was found"),
+        (None, Some(_), _) => "a next link; the page count is not shown, 3 are followed".to_owned(),
+        (None, None, _) => "no pager found: the first page only".to_owned(),
+    };
+    pager
+}
+
+/// The page's visible text (bounded), for "Page 1 of 3".
+fn visible_text(doc: &Html) -> String {
+    let t = dom::text(doc.root_element());
+    t.chars().take(200_000).collect()
+}
+
+/// The next-page link and a selector naming it (first match in the page).
+fn next_link<'a>(doc: &'a Html, page: &Url) -> Option<(ElementRef<'a>, Pick)> {
+    let a = doc.select(&LINKS).take(MAX_ELEMENTS).find(|a| {
+        let v = a.value();
+        let href = v.attr("href").unwrap_or_default().trim();
+        let Ok(target) = page.join(href) else {
+            return false;
+        };
+        let text = dom::text(*a).to_lowercase();
+        let named = v
+            .attr("rel")
+            .is_some_and(|r| r.split_whitespace().any(|t| t == "next"))
+            || v.classes().any(|c| c == "next")
+            || NEXT_TEXTS.contains(&text.as_str())
+            || text.starts_with("next ")
+            || text.starts_with("下一页")
+            || v.attr("title")
+                .is_some_and(|t| NEXT_TEXTS.contains(&t.trim().to_lowercase().as_str()));
+        named
+            && !href.is_empty()
+            && !href.starts_with('#')
+            && matches!(target.scheme(), "http" | "https")
+            && same_site(&target, page)
+            && target.as_str().trim_end_matches('/') != page.as_str().trim_end_matches('/')
+    })?;
+    let text = dom::text(a);
+    let note = format!(
+        "the \"{}\" link: {}",
+        dom::short(&text, 20),
+        a.value().attr("href").unwrap_or_default()
+    );
+    let mut forms = Vec::new();
+    if a.value()
+        .attr("rel")
+        .is_some_and(|r| r.split_whitespace().any(|t| t == "next"))
+    {
+        forms.push("a[rel~=\"next\"]".to_owned());
+    }
+    for c in dom::classes(a) {
+        forms.push(format!("a.{c}"));
+    }
+    if let Some(parent) = a.parent().and_then(ElementRef::wrap) {
+        for f in dom::simple_forms(parent)
+            .into_iter()
+            .filter(|f| f.contains(['.', '#']))
+        {
+            for c in dom::classes(a) {
+                forms.push(format!("{f} a.{c}"));
+            }
+            forms.push(format!("{f} > a"));
+        }
+    }
+    if let Some(t) = a.value().attr("title") {
+        forms.push(format!("a[title=\"{}\"]", t.trim().replace('"', "\\\"")));
+    }
+    let first_is_it = |css: &str| {
+        dom::parse(css)
+            .and_then(|sel| doc.select(&sel).next())
+            .is_some_and(|e| e.id() == a.id())
+    };
+    if let Some(css) = forms.iter().find(|css| first_is_it(css)) {
+        return Some((a, Pick::css(css, note)));
+    }
+    // A link known by its text only: `{ css, contains }`.
+    let container = a
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(3)
+        .find_map(|anc| {
+            dom::simple_forms(anc)
+                .into_iter()
+                .find(|f| f.contains(['.', '#']))
+        })
+        .unwrap_or_default();
+    let css = if container.is_empty() {
+        "a".to_owned()
+    } else {
+        format!("{container} a")
+    };
+    let mut pick = Pick::css(&css, note);
+    pick.contains = Some(text);
+    Some((a, pick))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pager(html: &str) -> Pager {
+        let url = Url::parse("http://x.test/news/").expect("url");
+        find(&Html::parse_document(html), html, &url)
+    }
+
+    #[test]
+    fn a_next_link_with_a_class_and_a_printed_count() {
+        let p = pager(
+            r#"<div class="page">Page 1 of 2 <a class="next" href="index_1.html">Next</a></div>"#,
+        );
+        assert_eq!(p.next_page.map(|n| n.css), Some("a.next".to_owned()));
+        assert_eq!(p.pages, 2);
+    }
+
+    #[test]
+    fn a_trs_script_pager_gives_the_page_count() {
+        let p = pager(r#"<script>createPageHTML(4, 0, "index", "html");</script>"#);
+        assert!(p.next_page.is_none());
+        assert_eq!(p.pages, 4);
+        assert!(p.note.contains("createPageHTML"), "{}", p.note);
+    }
+
+    #[test]
+    fn a_next_link_known_by_its_text_only() {
+        let p = pager(
+            r#"<div class="pages"><a href="index_1.html">2</a> <a href="index_1.html">下一页</a></div>"#,
+        );
+        let next = p.next_page.expect("next link");
+        assert_eq!(next.css, "div.pages a");
+        assert_eq!(next.contains.as_deref(), Some("下一页"));
+    }
+}
