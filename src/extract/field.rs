@@ -165,6 +165,11 @@ pub(crate) fn keep(raw: String, field: &FieldSelector) -> Option<String> {
     (!kept.trim().is_empty()).then_some(kept)
 }
 
+/// [`folded_text_without`] with nothing excluded.
+pub(crate) fn folded_text(el: ElementRef<'_>) -> String {
+    folded_text_without(el, &[])
+}
+
 /// Every text node under `el` except those of `<script>`, `<style>` and
 /// `<template>`, joined, with runs of whitespace folded to one space and the
 /// ends trimmed. Entities are already decoded by the parser.
