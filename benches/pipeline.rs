@@ -14,7 +14,7 @@ use portalfeed::app::AppState;
 use portalfeed::config;
 use portalfeed::model::{Entry, EntryId};
 use portalfeed::render::{self, FeedMeta, Format};
-use portalfeed::store::Store;
+use portalfeed::store::{Attempt, Scraped, SqliteStore, Store};
 use tower::ServiceExt;
 
 fn entries(n: usize) -> Vec<Entry> {
@@ -96,14 +96,24 @@ fn bench_serve(c: &mut Criterion) {
     let text = std::fs::read_to_string(portalfeed::demo::demo_config_path()).expect("demo config");
     let text = portalfeed::demo::rebase_config(&text, "http://127.0.0.1:9");
     let cfg = config::parse(&text, "config/demo.toml").expect("demo config parses");
-    let store = Store::new(None);
+    let store: Arc<dyn Store> =
+        rt.block_on(async { Arc::new(SqliteStore::open(None).await.expect("store")) });
     let key = (
         portalfeed::model::SiteId::new("demo").expect("id"),
         portalfeed::model::SectionId::new("local").expect("id"),
     );
-    store.merge(&key, entries(50), Default::default(), 50, Utc::now(), 1);
+    rt.block_on(store.merge(
+        &key,
+        Scraped {
+            entries: entries(50),
+            validators: Default::default(),
+            max_items: 50,
+            attempt: Attempt::new(Utc::now(), 1),
+        },
+    ))
+    .expect("merge");
     let state = rt.block_on(async { AppState::new(cfg, store, None).expect("state") });
-    let router = portalfeed::http::router(Arc::clone(&state));
+    let router = state.http().router;
     let request = |enc: &'static str, inm: Option<String>| {
         let mut b = Request::get("/feeds/demo/local.rss").header(header::ACCEPT_ENCODING, enc);
         if let Some(tag) = inm {

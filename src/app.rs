@@ -1,5 +1,5 @@
-//! Wiring: load the config and the store, start the scheduler and the HTTP
-//! server, write the snapshot, shut down gracefully.
+//! Wiring: load the config, open the store, start the scheduler and the
+//! HTTP server, shut down gracefully.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,55 +9,39 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::cache::{HotTable, RenderCache};
-use crate::catalog::{FeedIndex, SectionKey};
+use crate::cache::FeedCache;
+use crate::catalog::SectionKey;
 use crate::config::{self, Config};
 use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
-use crate::scheduler::Scheduler;
-use crate::store::Store;
+use crate::scheduler::{OnChange, RunReport, Scheduler, Scraping};
+use crate::store::{self, Store, StoreFuture, StoreStatus, Summaries};
 use crate::{http, reload};
 
 /// Bytes of rendered feeds the cache may hold.
 const CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The config in force and the feeds it defines.
-#[derive(Debug)]
-pub struct Live {
-    /// The config.
-    pub config: Arc<Config>,
-    /// Its feeds, indexed.
-    pub feeds: FeedIndex,
-    /// The current renderings of its feeds (no `?limit`).
-    pub hot: HotTable,
-}
-
-impl Live {
-    fn new(config: Arc<Config>, epoch: u32) -> Self {
-        let feeds = FeedIndex::build(&config, epoch);
-        let hot = HotTable::new(feeds.defs().len());
-        Self { config, feeds, hot }
-    }
-}
-
-/// Everything the handlers and the scheduler share.
+/// The application: the config in force and every part, wired. The parts
+/// get narrow handles (the scheduler its [`Scraping`], the feed route the
+/// [`FeedCache`], the status pages a [`http::StatusView`]); the admin API
+/// and reloads use the whole.
 #[derive(Debug)]
 pub struct AppState {
-    live: RwLock<Arc<Live>>,
+    config: RwLock<Arc<Config>>,
     /// Entries and health per section.
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Store>,
     /// Rendered feeds.
-    pub cache: RenderCache,
+    pub feeds: Arc<FeedCache>,
     /// Counters.
-    pub metrics: Metrics,
+    pub metrics: Arc<Metrics>,
     /// The HTTP client for portals.
     pub fetcher: Fetcher,
     /// The section tasks.
     pub scheduler: Scheduler,
-    /// When the service started (`Last-Modified` of feeds never scraped).
+    /// When the service started.
     pub started: DateTime<Utc>,
     /// Where the config came from (reloads read it again).
     pub config_path: Option<PathBuf>,
@@ -65,12 +49,21 @@ pub struct AppState {
     pub config_error: RwLock<Option<String>>,
     /// The admin API's token and edit lock (`None`: the admin API is off).
     pub admin: Option<crate::admin::Admin>,
-    snapshot_due: Notify,
+}
+
+impl OnChange for FeedCache {
+    fn section_changed(&self, key: &SectionKey) {
+        FeedCache::section_changed(self, key);
+    }
 }
 
 impl AppState {
     /// A state for `config` with an already opened store.
-    pub fn new(config: Config, store: Store, config_path: Option<PathBuf>) -> Result<Arc<Self>> {
+    pub fn new(
+        config: Config,
+        store: Arc<dyn Store>,
+        config_path: Option<PathBuf>,
+    ) -> Result<Arc<Self>> {
         let admin = crate::admin::Admin::from_env(config.server.admin_token_env.as_deref());
         Self::with_admin(config, store, config_path, admin)
     }
@@ -78,73 +71,146 @@ impl AppState {
     /// A state whose admin side is given (not read from the environment).
     pub fn with_admin(
         config: Config,
-        store: Store,
+        store: Arc<dyn Store>,
         config_path: Option<PathBuf>,
         admin: Option<crate::admin::Admin>,
     ) -> Result<Arc<Self>> {
         let fetcher = Fetcher::new(config.server.max_concurrent_fetches)
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
+        let metrics = Arc::new(Metrics::default());
+        let feeds = Arc::new(FeedCache::new(
+            &config,
+            store.clone(),
+            metrics.clone(),
+            CACHE_BYTES,
+        ));
+        let scheduler = Scheduler::new(Scraping {
+            store: store.clone(),
+            fetcher: fetcher.clone(),
+            changes: feeds.clone(),
+            metrics: metrics.clone(),
+        });
         Ok(Arc::new(Self {
-            live: RwLock::new(Arc::new(Live::new(Arc::new(config), 0))),
-            store: Arc::new(store),
-            cache: RenderCache::new(CACHE_BYTES),
-            metrics: Metrics::default(),
+            config: RwLock::new(Arc::new(config)),
+            store,
+            feeds,
+            metrics,
             fetcher,
-            scheduler: Scheduler::default(),
+            scheduler,
             started: Utc::now(),
             config_path,
             config_error: RwLock::new(None),
             admin,
-            snapshot_due: Notify::new(),
         }))
     }
 
-    /// The config and feed index in force.
-    #[inline]
-    pub fn live(&self) -> Arc<Live> {
-        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Runs `f` on the config and feeds in force without cloning them (the
-    /// feed hot path).
-    #[inline]
-    pub fn with_live<R>(&self, f: impl FnOnce(&Live) -> R) -> R {
-        f(&self.live.read().unwrap_or_else(|e| e.into_inner()))
+    /// Every section's summary (empty, and logged, when the store cannot
+    /// be read).
+    pub async fn summaries(&self) -> Summaries {
+        self.store.summaries().await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "store summaries unreadable");
+            Summaries::new()
+        })
     }
 
     /// The config in force.
     pub fn config(&self) -> Arc<Config> {
-        self.live().config.clone()
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Puts `config` in force: reindexes the feeds, drops rendered feeds,
-    /// and makes the scheduler match it.
-    pub fn install(self: &Arc<Self>, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
-        let epoch = self.live().feeds.epoch.wrapping_add(1);
+    /// makes the scheduler match it and forgets removed sections.
+    pub fn install(&self, config: Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
         let config = Arc::new(config);
-        *self.live.write().unwrap_or_else(|e| e.into_inner()) =
-            Arc::new(Live::new(config.clone(), epoch));
-        self.cache.clear();
-        let (started, removed) = self.scheduler.apply(self, &config);
-        for key in &removed {
-            self.store.remove(key);
-        }
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = config.clone();
+        self.feeds.install(&config);
+        let (started, removed) = self.scheduler.apply(&config);
         if !removed.is_empty() {
-            self.snapshot_due.notify_one();
+            let store = self.store.clone();
+            let gone = removed.clone();
+            tokio::spawn(async move {
+                for key in &gone {
+                    if let Err(e) = store.remove(key).await {
+                        tracing::error!(
+                            section = %format!("{}/{}", key.0, key.1),
+                            error = %e,
+                            "removed section not deleted from the store"
+                        );
+                    }
+                }
+            });
         }
         (started, removed)
     }
 
-    /// A section's data changed: drop the renderings of every feed that
-    /// shows it (when its entries changed) and schedule a snapshot.
-    pub fn section_changed(&self, key: &SectionKey, entries_changed: bool) {
-        if entries_changed {
-            let live = self.live();
-            let slots = live.feeds.slots_for(key);
-            live.hot.invalidate(&slots);
-            self.cache.invalidate_slots(slots);
-        }
-        self.snapshot_due.notify_one();
+    /// Scrapes `key` now with the config in force (`None`: no such
+    /// scraped section).
+    pub async fn scrape_now(&self, key: &SectionKey) -> Option<RunReport> {
+        let config = self.config();
+        self.scheduler.scrape_now(&config, key).await
+    }
+
+    /// The HTTP side: the feed route's handles and every other route
+    /// (status pages; the admin API when it is on), mounted here.
+    pub fn http(self: &Arc<Self>) -> http::Http {
+        let feeds = http::feed::Feeds {
+            cache: self.feeds.clone(),
+            metrics: self.metrics.clone(),
+        };
+        let view: Arc<dyn http::StatusView> = self.clone();
+        let router = http::routes(view, feeds.clone());
+        let router = if self.admin.is_some() {
+            router.merge(
+                crate::admin::routes(self.clone())
+                    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                        http::BODY_LIMIT,
+                    ))
+                    .with_state(self.clone()),
+            )
+        } else {
+            router.merge(crate::admin::off_routes().with_state(self.clone()))
+        };
+        http::Http { feeds, router }
+    }
+}
+
+impl http::StatusView for AppState {
+    fn config(&self) -> Arc<Config> {
+        AppState::config(self)
+    }
+
+    fn config_error(&self) -> Option<String> {
+        self.config_error
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn summaries(&self) -> StoreFuture<'_, Summaries> {
+        self.store.summaries()
+    }
+
+    fn store_status(&self) -> StoreStatus {
+        self.store.status()
+    }
+
+    fn next_scrape(&self, key: &SectionKey) -> Option<DateTime<Utc>> {
+        self.scheduler.next_scrape(key)
+    }
+
+    fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    fn fetch_stats(&self) -> crate::fetch::FetchStats {
+        self.fetcher.stats()
+    }
+
+    fn admin_enabled(&self) -> bool {
+        self.admin.is_some()
     }
 }
 
@@ -157,7 +223,6 @@ pub struct Service {
     pub addr: SocketAddr,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
-    snapshots: JoinHandle<()>,
     watcher: Option<JoinHandle<()>>,
 }
 
@@ -176,10 +241,9 @@ impl Service {
         config_path: Option<PathBuf>,
         admin: Option<crate::admin::Admin>,
     ) -> Result<Self> {
-        let (store, problem) = Store::open(config.server.data_dir.clone());
-        if let Some(problem) = problem {
-            tracing::warn!(%problem, "snapshot not loaded");
-        }
+        let store = store::open(config.server.data_dir.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
         let listen = config.server.listen;
         let listener = TcpListener::bind(listen)
             .await
@@ -190,11 +254,9 @@ impl Service {
             let _ = config.server.public_url.set_port(Some(addr.port()));
         }
         let state = AppState::with_admin(config, store, config_path, admin)?;
-        let config = state.config();
-        state.scheduler.apply(&state, &config);
+        state.scheduler.apply(&state.config());
         let (stop, stopped) = watch::channel(false);
-        let snapshots = tokio::spawn(snapshot_writer(state.clone(), stopped.clone()));
-        let server = tokio::spawn(http::serve(listener, state.clone(), stopped));
+        let server = tokio::spawn(http::serve(listener, state.http(), stopped));
         let watcher = state
             .config_path
             .clone()
@@ -205,7 +267,6 @@ impl Service {
             addr,
             stop,
             server,
-            snapshots,
             watcher,
         })
     }
@@ -216,7 +277,7 @@ impl Service {
     }
 
     /// Stops accepting, lets in-flight requests finish, stops the scheduler
-    /// and writes the snapshot.
+    /// (everything stored is committed already).
     pub async fn shutdown(self) -> Result<()> {
         let _ = self.stop.send(true);
         if let Some(w) = &self.watcher {
@@ -224,30 +285,7 @@ impl Service {
         }
         self.state.scheduler.stop_all();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
-        let _ = self.snapshots.await;
-        let store = self.state.store.clone();
-        tokio::task::spawn_blocking(move || store.save())
-            .await
-            .context("snapshot task")?
-            .context("writing the snapshot")?;
         Ok(())
-    }
-}
-
-async fn snapshot_writer(state: Arc<AppState>, mut stopped: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            () = state.snapshot_due.notified() => {}
-            _ = stopped.changed() => return,
-        }
-        // Let a burst of changes settle into one write.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let store = state.store.clone();
-        match tokio::task::spawn_blocking(move || store.save()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "snapshot not written"),
-            Err(e) => tracing::error!(error = %e, "snapshot task failed"),
-        }
     }
 }
 

@@ -18,7 +18,7 @@ pub fn write_urls(out: &mut impl Write, service: &Service) -> std::io::Result<()
         writeln!(out, "admin:  {base}/admin")?;
     }
     writeln!(out, "feeds:")?;
-    for def in service.state.live().feeds.defs() {
+    for def in service.state.feeds.live().feeds.defs() {
         for format in Format::ALL {
             writeln!(
                 out,

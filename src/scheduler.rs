@@ -13,10 +13,15 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 
-use crate::app::AppState;
 use crate::catalog::SectionKey;
 use crate::config::spec::{Config, SectionSpec, SiteSpec};
+use crate::fetch::Fetcher;
+use crate::metrics::Metrics;
 use crate::scrape::{self, Previous, ScrapeOptions, ScrapeOutcome};
+use crate::store::{Attempt, Scraped, Store};
+
+/// Warnings kept per section (the first ones of the last scrape).
+const MAX_WARNINGS: usize = 50;
 
 /// What one scrape of a section did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -50,9 +55,44 @@ struct Task {
     busy: Arc<tokio::sync::Mutex<()>>,
 }
 
+/// Told when a section's entries changed (the render cache drops the
+/// renderings that show it).
+pub trait OnChange: Send + Sync + std::fmt::Debug {
+    /// `key`'s entries changed.
+    fn section_changed(&self, key: &SectionKey);
+}
+
+/// What scraping needs: where results go, how pages are fetched, whom to
+/// tell, what to count. Nothing else of the application.
+#[derive(Debug, Clone)]
+pub struct Scraping {
+    /// Where scrapes are merged.
+    pub store: Arc<dyn Store>,
+    /// The HTTP client for portals.
+    pub fetcher: Fetcher,
+    /// Told when a section's entries changed.
+    pub changes: Arc<dyn OnChange>,
+    /// Scrape counters.
+    pub metrics: Arc<Metrics>,
+}
+
+/// A section of a site whose config is shared (one copy per site, not per
+/// section).
+#[derive(Debug, Clone)]
+struct SectionRef {
+    site: Arc<SiteSpec>,
+    index: usize,
+}
+
+impl SectionRef {
+    fn section(&self) -> &SectionSpec {
+        &self.site.sections[self.index]
+    }
+}
+
 /// The set of running section tasks.
-#[derive(Default)]
 pub struct Scheduler {
+    deps: Arc<Scraping>,
     tasks: Mutex<HashMap<SectionKey, Task>>,
 }
 
@@ -74,6 +114,19 @@ pub fn fingerprint(site: &SiteSpec, section: &SectionSpec) -> String {
 }
 
 impl Scheduler {
+    /// A scheduler with no task yet.
+    pub fn new(deps: Scraping) -> Self {
+        Self {
+            deps: Arc::new(deps),
+            tasks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// What its tasks scrape with.
+    pub fn scraping(&self) -> &Scraping {
+        &self.deps
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SectionKey, Task>> {
         self.tasks.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -81,18 +134,20 @@ impl Scheduler {
     /// Makes the running tasks match `config`: new sections start, removed
     /// ones stop, changed ones restart (and scrape at once); untouched ones
     /// keep their schedule. Returns the keys started or restarted, and removed.
-    pub fn apply(
-        &self,
-        state: &Arc<AppState>,
-        config: &Config,
-    ) -> (Vec<SectionKey>, Vec<SectionKey>) {
-        let mut wanted: HashMap<SectionKey, (SiteSpec, SectionSpec)> = HashMap::new();
+    pub fn apply(&self, config: &Config) -> (Vec<SectionKey>, Vec<SectionKey>) {
+        let mut wanted: HashMap<SectionKey, SectionRef> = HashMap::new();
         for site in &config.sites {
-            for section in site.sections.iter().filter(|s| !s.is_group()) {
-                wanted.insert(
-                    (site.id.clone(), section.id.clone()),
-                    (site.clone(), section.clone()),
-                );
+            let shared = Arc::new(site.clone());
+            for (index, section) in site.sections.iter().enumerate() {
+                if !section.is_group() {
+                    wanted.insert(
+                        (site.id.clone(), section.id.clone()),
+                        SectionRef {
+                            site: shared.clone(),
+                            index,
+                        },
+                    );
+                }
             }
         }
         let mut tasks = self.lock();
@@ -101,7 +156,7 @@ impl Scheduler {
         tasks.retain(|key, task| {
             let keep = wanted
                 .get(key)
-                .is_some_and(|(site, sec)| fingerprint(site, sec) == task.fingerprint);
+                .is_some_and(|r| fingerprint(&r.site, r.section()) == task.fingerprint);
             if !keep {
                 task.handle.abort();
                 if wanted.contains_key(key) {
@@ -113,22 +168,20 @@ impl Scheduler {
             keep
         });
         let mut started = Vec::new();
-        for (key, (site, section)) in wanted {
+        for (key, target) in wanted {
             if tasks.contains_key(&key) {
                 continue;
             }
-            let fingerprint = fingerprint(&site, &section);
+            let fingerprint = fingerprint(&target.site, target.section());
             let restarted = changed.contains(&key);
-            let first_delay = first_delay(state, &key, &section, restarted);
             let next_at = Arc::new(AtomicI64::new(0));
             let busy = Arc::new(tokio::sync::Mutex::new(()));
             let fresh = Arc::new(AtomicBool::new(changed.contains(&key)));
             let handle = tokio::spawn(section_loop(
-                state.clone(),
-                site,
-                section,
+                self.deps.clone(),
+                target,
                 FirstRun {
-                    delay: first_delay,
+                    restarted,
                     fresh: fresh.clone(),
                 },
                 next_at.clone(),
@@ -158,14 +211,14 @@ impl Scheduler {
 
     /// Scrapes `key` now, waiting for a scrape already running, and answers
     /// with what it did. `None` when no such section runs.
-    pub async fn scrape_now(&self, state: &Arc<AppState>, key: &SectionKey) -> Option<RunReport> {
+    /// `config` is the config in force (the section's spec is read there).
+    pub async fn scrape_now(&self, config: &Config, key: &SectionKey) -> Option<RunReport> {
         let busy = self.lock().get(key).map(|t| t.busy.clone())?;
-        let config = state.config();
         let site = config.site(key.0.as_str())?;
         let section = site.section(key.1.as_str())?;
         let fresh = self.lock().get(key).map(|t| t.fresh.clone())?;
         let _guard = busy.lock().await;
-        Some(run_fresh(state, site, section, &fresh).await)
+        Some(run_fresh(&self.deps, site, section, &fresh).await)
     }
 
     /// Stops every task.
@@ -179,8 +232,8 @@ impl Scheduler {
 /// When a section's first scrape happens: at once if the store has nothing
 /// for it (or its setup changed), else when its interval since the last
 /// success runs out.
-fn first_delay(
-    state: &AppState,
+async fn first_delay(
+    store: &dyn Store,
     key: &SectionKey,
     section: &SectionSpec,
     changed: bool,
@@ -188,7 +241,13 @@ fn first_delay(
     if changed {
         return Duration::ZERO;
     }
-    let health = state.store.health(key);
+    let health = match store.summary(key).await {
+        Ok(s) => s.unwrap_or_default().health,
+        Err(e) => {
+            tracing::warn!(error = %e, "store unreadable: scraping at once");
+            return Duration::ZERO;
+        }
+    };
     match health.last_success {
         Some(t) if health.consecutive_failures == 0 => {
             let since = Utc::now()
@@ -211,20 +270,21 @@ fn jitter(d: Duration) -> Duration {
 /// (then nothing from earlier scrapes is reused until one succeeds).
 #[derive(Debug, Clone)]
 struct FirstRun {
-    delay: Duration,
+    restarted: bool,
     fresh: Arc<AtomicBool>,
 }
 
 async fn section_loop(
-    state: Arc<AppState>,
-    site: SiteSpec,
-    section: SectionSpec,
+    deps: Arc<Scraping>,
+    target: SectionRef,
     first: FirstRun,
     next_at: Arc<AtomicI64>,
     busy: Arc<tokio::sync::Mutex<()>>,
 ) {
+    let (site, section) = (&*target.site, target.section());
     let interval = section.settings.interval;
-    let mut delay = first.delay;
+    let key = (site.id.clone(), section.id.clone());
+    let mut delay = first_delay(deps.store.as_ref(), &key, section, first.restarted).await;
     let fresh = first.fresh;
     loop {
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
@@ -232,16 +292,15 @@ async fn section_loop(
         tokio::time::sleep(delay).await;
         let report = {
             let _guard = busy.lock().await;
-            run_fresh(&state, &site, &section, &fresh).await
+            run_fresh(&deps, site, section, &fresh).await
         };
         delay = if report.error.is_none() {
             jitter(interval)
         } else {
-            let failures = state
-                .store
-                .health(&(site.id.clone(), section.id.clone()))
-                .consecutive_failures
-                .clamp(1, 3);
+            let failures = match deps.store.summary(&key).await {
+                Ok(Some(s)) => s.health.consecutive_failures.clamp(1, 3),
+                _ => 1,
+            };
             // 1×, 2×, 4× the interval, never longer.
             jitter(interval * (1u32 << (failures - 1)))
         };
@@ -251,12 +310,12 @@ async fn section_loop(
 /// A scrape that reuses nothing while `fresh` is set (the section's config
 /// changed), and clears it once a scrape succeeds.
 async fn run_fresh(
-    state: &Arc<AppState>,
+    deps: &Scraping,
     site: &SiteSpec,
     section: &SectionSpec,
     fresh: &AtomicBool,
 ) -> RunReport {
-    let report = run_scrape(state, site, section, fresh.load(Ordering::Acquire)).await;
+    let report = run_scrape(deps, site, section, fresh.load(Ordering::Acquire)).await;
     if report.error.is_none() {
         fresh.store(false, Ordering::Release);
     }
@@ -265,15 +324,15 @@ async fn run_fresh(
 
 /// One scrape of `section`, its result merged into the store, the feeds
 /// that show it invalidated, one log line.
-pub async fn run_once(state: &Arc<AppState>, site: &SiteSpec, section: &SectionSpec) -> RunReport {
-    run_scrape(state, site, section, false).await
+pub async fn run_once(deps: &Scraping, site: &SiteSpec, section: &SectionSpec) -> RunReport {
+    run_scrape(deps, site, section, false).await
 }
 
 /// [`run_once`]; `fresh` (the section's config changed) reuses nothing from
 /// earlier scrapes: no conditional request (a `304` would keep the old
 /// selectors' results) and every article read again with the new rules.
 async fn run_scrape(
-    state: &Arc<AppState>,
+    deps: &Scraping,
     site: &SiteSpec,
     section: &SectionSpec,
     fresh: bool,
@@ -283,14 +342,7 @@ async fn run_scrape(
     let previous = if fresh {
         Previous::default()
     } else {
-        Previous {
-            list_validators: state.store.list_validators(&key),
-            entries: state.store.known_entries_of_site(&key),
-            section_known: state
-                .store
-                .section(&key)
-                .is_some_and(|d| !d.entries.is_empty()),
-        }
+        previous(deps.store.as_ref(), &key).await
     };
     let opts = ScrapeOptions {
         fetch_articles: section.settings.fetch_articles,
@@ -298,7 +350,7 @@ async fn run_scrape(
         article_limit: usize::MAX,
     };
     let started = Instant::now();
-    let result = scrape::scrape_section(&state.fetcher, site, section, &previous, opts).await;
+    let result = scrape::scrape_section(&deps.fetcher, site, section, &previous, opts).await;
     let elapsed = started.elapsed();
     let ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
     let now = Utc::now();
@@ -313,36 +365,65 @@ async fn run_scrape(
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    match result {
+    let stored = match result {
         Ok(ScrapeOutcome::Scraped(scraped)) => {
             report.problems = scraped.problem_lines();
             report.warnings = scraped.warning_lines();
-            let merged = state.store.merge(
-                &key,
-                scraped.entries,
-                scraped.list_validators,
-                section.settings.max_items,
-                now,
-                ms,
-            );
-            report.new = merged.new;
-            report.updated = merged.updated;
-            report.total = merged.total;
+            // Health lists the section's warnings first, then the field problems.
+            let attempt = Attempt {
+                at: now,
+                duration_ms: ms,
+                warnings: report
+                    .warnings
+                    .iter()
+                    .chain(&report.problems)
+                    .take(MAX_WARNINGS)
+                    .cloned()
+                    .collect(),
+            };
+            let merged = deps
+                .store
+                .merge(
+                    &key,
+                    Scraped {
+                        entries: scraped.entries,
+                        validators: scraped.list_validators,
+                        max_items: section.settings.max_items,
+                        attempt,
+                    },
+                )
+                .await;
+            merged.map(|merged| {
+                report.new = merged.new;
+                report.updated = merged.updated;
+                report.total = merged.total;
+            })
         }
         Ok(ScrapeOutcome::NotModified) => {
-            state.store.record_not_modified(&key, now, ms);
             report.outcome = "not_modified";
-            report.total = state.store.section(&key).map_or(0, |d| d.entries.len());
+            let done = deps
+                .store
+                .record_not_modified(&key, Attempt::new(now, ms))
+                .await;
+            if let Ok(Some(s)) = deps.store.summary(&key).await {
+                report.total = s.entries;
+            }
+            done
         }
         Err(e) => {
             let error = e.to_string();
-            state.store.record_failure(&key, error.clone(), now, ms);
             report.outcome = "failed";
-            report.error = Some(error);
+            report.error = Some(error.clone());
+            deps.store
+                .record_failure(&key, error, Attempt::new(now, ms))
+                .await
         }
+    };
+    if let Err(e) = stored {
+        report.outcome = "failed";
+        report.error = Some(format!("the scrape could not be stored: {e}"));
     }
-    state
-        .metrics
+    deps.metrics
         .scrape(&key, elapsed.as_secs_f64(), report.error.is_some());
     match &report.error {
         None => tracing::info!(
@@ -362,6 +443,34 @@ async fn run_scrape(
             "scrape failed"
         ),
     }
-    state.section_changed(&key, report.new + report.updated > 0);
+    if report.new + report.updated > 0 {
+        deps.changes.section_changed(&key);
+    }
     report
+}
+
+/// What earlier scrapes left for this one: validators and known entries
+/// (nothing when the store cannot be read: every article is fetched).
+async fn previous(store: &dyn Store, key: &SectionKey) -> Previous {
+    let list_validators = store.list_validators(key).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "store unreadable: no conditional request");
+        None
+    });
+    let entries = store.known_entries_of_site(key).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "store unreadable: no article reused");
+        HashMap::new()
+    });
+    // Entries stored before: a new undated entry takes its first-seen time
+    // instead of an estimate from its neighbours.
+    let section_known = store
+        .summary(key)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.entries > 0);
+    Previous {
+        list_validators,
+        entries,
+        section_known,
+    }
 }

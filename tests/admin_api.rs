@@ -263,14 +263,10 @@ async fn sections_get_put_delete_refresh_config() {
     // Applied live: the changed section rescrapes.
     let report = service
         .state
-        .scheduler
-        .scrape_now(
-            &service.state,
-            &(
-                portalfeed::model::SiteId::new("demo").unwrap(),
-                portalfeed::model::SectionId::new("local").unwrap(),
-            ),
-        )
+        .scrape_now(&(
+            portalfeed::model::SiteId::new("demo").unwrap(),
+            portalfeed::model::SectionId::new("local").unwrap(),
+        ))
         .await
         .expect("runs");
     assert_eq!(report.error, None);

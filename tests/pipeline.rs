@@ -16,7 +16,7 @@ use portalfeed::fetch::Fetcher;
 use portalfeed::model::{Entry, SectionId, SiteId};
 use portalfeed::render::{self, Format};
 use portalfeed::scrape::{self, Previous, ScrapeOptions, ScrapeOutcome, ScrapeReport};
-use portalfeed::store::Store;
+use portalfeed::store::{Attempt, Scraped, SqliteStore, Store};
 
 const FORMATS: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
 
@@ -51,9 +51,23 @@ async fn scrape(cfg: &Config, fetcher: &Fetcher, section: &str, articles: bool) 
 
 /// The entries of the feed `section` (`None`: the whole site) as the
 /// service serves them: merged from the store, capped.
-fn from_store(cfg: &Config, store: &Store, section: Option<&str>) -> Vec<Entry> {
+async fn from_store(cfg: &Config, store: &dyn Store, section: Option<&str>) -> Vec<Entry> {
     let def = catalog::feed(cfg, "demo", section).expect("feed exists");
-    store.feed_entries(&def.sections, def.max_items).0
+    store
+        .feed_entries(&def.sections, def.max_items)
+        .await
+        .expect("feed entries")
+        .entries
+}
+
+/// Where the entries of a checked feed come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Straight from a scrape: `updated` is the scrape time.
+    Scrape,
+    /// From the store: a new entry's `updated` is its publication time
+    /// (the scrape time when undated).
+    Store,
 }
 
 /// Renders `entries` as the feed `section` (`None`: the whole site) in every
@@ -64,6 +78,7 @@ fn check_feed(
     section: Option<&str>,
     entries: &[Entry],
     want: &[Want<'_>],
+    origin: Origin,
 ) {
     let def = catalog::feed(cfg, "demo", section).expect("feed exists");
     let path = section.map_or("demo".to_owned(), |s| format!("demo/{s}"));
@@ -87,9 +102,14 @@ fn check_feed(
             feed.links
         );
         if format != Format::Rss {
-            // Atom `updated`, JSON `date_modified`: the scrape that found it.
+            // Atom `updated`, JSON `date_modified`: the scrape that found
+            // it, or once stored, the publication time.
             for e in &feed.entries {
-                assert_eq!(e.updated, Some(now()), "{label}: {} updated", e.id);
+                let want = match origin {
+                    Origin::Scrape => now(),
+                    Origin::Store => e.published.unwrap_or(now()),
+                };
+                assert_eq!(e.updated, Some(want), "{label}: {} updated", e.id);
             }
         }
     }
@@ -118,7 +138,7 @@ async fn every_section_group_and_the_site_through_the_library() {
     let covered: Vec<&str> = SECTIONS.iter().map(|s| s.id).collect();
     assert_eq!(scraped, covered, "scraped sections of config/demo.toml");
 
-    let store = Store::new(None);
+    let store = SqliteStore::open(None).await.expect("store");
     for sec in &SECTIONS {
         let report = scrape(&cfg, &fetcher, sec.id, true).await;
         check_report(sec.id, &report, &base);
@@ -130,31 +150,43 @@ async fn every_section_group_and_the_site_through_the_library() {
             .expect("section");
         // The section's own feed, straight from the scrape...
         let want = Want::section(sec);
-        check_feed(&cfg, &base, Some(sec.id), &report.entries, &want);
-        store.merge(
-            &key(sec.id),
-            report.entries,
-            report.list_validators,
-            max,
-            now(),
-            0,
+        check_feed(
+            &cfg,
+            &base,
+            Some(sec.id),
+            &report.entries,
+            &want,
+            Origin::Scrape,
         );
+        store
+            .merge(
+                &key(sec.id),
+                Scraped {
+                    entries: report.entries,
+                    validators: report.list_validators,
+                    max_items: max,
+                    attempt: Attempt::new(now(), 0),
+                },
+            )
+            .await
+            .expect("merge");
         // ...and as the store serves it.
-        let stored = from_store(&cfg, &store, Some(sec.id));
-        check_feed(&cfg, &base, Some(sec.id), &stored, &want);
+        let stored = from_store(&cfg, &store, Some(sec.id)).await;
+        check_feed(&cfg, &base, Some(sec.id), &stored, &want, Origin::Store);
     }
 
     // Groups merge their children; the site merges everything; an article
     // listed by two sections is one entry carrying both categories.
     let hot_news = ["domestic", "internationale", "local"];
     let special = ["recommendation", "food-safety", "funeral-reform"];
-    let entries = from_store(&cfg, &store, Some("hot-news"));
+    let entries = from_store(&cfg, &store, Some("hot-news")).await;
     check_feed(
         &cfg,
         &base,
         Some("hot-news"),
         &entries,
         &Want::merged(&hot_news, now()),
+        Origin::Store,
     );
     let want = Want::merged(&special, now());
     assert_eq!(
@@ -162,12 +194,20 @@ async fn every_section_group_and_the_site_through_the_library() {
         12,
         "Publicity Week is in two Special Report columns"
     );
-    let entries = from_store(&cfg, &store, Some("special-report"));
-    check_feed(&cfg, &base, Some("special-report"), &entries, &want);
+    let entries = from_store(&cfg, &store, Some("special-report")).await;
+    check_feed(
+        &cfg,
+        &base,
+        Some("special-report"),
+        &entries,
+        &want,
+        Origin::Store,
+    );
     let all: Vec<&str> = SECTIONS.iter().map(|s| s.id).collect();
     let want = Want::merged(&all, now());
     assert_eq!(want.len(), expected::ALL.len());
-    check_feed(&cfg, &base, None, &from_store(&cfg, &store, None), &want);
+    let entries = from_store(&cfg, &store, None).await;
+    check_feed(&cfg, &base, None, &entries, &want, Origin::Store);
 
     // One list fetch per page, one article fetch per canonical URL, no more.
     let fetched = portal

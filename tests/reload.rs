@@ -55,10 +55,14 @@ async fn file_edits_add_change_and_remove_sections() {
         portalfeed::model::SiteId::new("demo").expect("id"),
         portalfeed::model::SectionId::new("local-two").expect("id"),
     );
-    eventually("new section scraped", || {
-        service.state.store.health(&key).scrapes > 0
-    })
-    .await;
+    let start = Instant::now();
+    while common::health(&service, &key).await.scrapes == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "new section scraped: not within 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let r = http
         .get(format!("{base}/feeds/demo/local-two.rss"))
         .send()
@@ -72,7 +76,7 @@ async fn file_edits_add_change_and_remove_sections() {
         portalfeed::model::SectionId::new("local").expect("id"),
     );
     assert_eq!(
-        service.state.store.health(&local).scrapes,
+        common::health(&service, &local).await.scrapes,
         1,
         "local not rescraped"
     );
@@ -96,7 +100,21 @@ async fn file_edits_add_change_and_remove_sections() {
     // Remove it: its feed goes away and its entries leave the store.
     std::fs::write(&path, &text).expect("write");
     eventually("section removed", || !has_section(&service, "local-two")).await;
-    eventually("entries gone", || !service.state.store.has(&key)).await;
+    let start = Instant::now();
+    while service
+        .state
+        .store
+        .summary(&key)
+        .await
+        .expect("summary")
+        .is_some()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "entries gone: not within 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let r = http
         .get(format!("{base}/feeds/demo/local-two.rss"))
         .send()

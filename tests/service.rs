@@ -261,7 +261,7 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     let service = start(&portal).await;
     let state = service.state.clone();
     let local = key("local");
-    let before = state.store.section(&local).expect("local scraped").entries;
+    let before = common::stored_entries(&service, &local).await;
     assert!(!before.is_empty());
 
     let root = portalfeed::demo::fixtures_dir();
@@ -304,15 +304,11 @@ async fn history_keeps_dropped_entries_and_adds_new_ones() {
     );
 
     assert!(changed_html.contains("<div class=\"TRS_Editor\" id=\"zoom\">"));
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("local runs");
+    let report = state.scrape_now(&local).await.expect("local runs");
     assert_eq!(report.error, None, "{report:?}");
     assert_eq!(report.new, 1, "{report:?}");
 
-    let after = state.store.section(&local).expect("local").entries;
+    let after = common::stored_entries(&service, &local).await;
     assert_eq!(
         after.len(),
         before.len() + 1,
@@ -357,7 +353,7 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     let service = start(&portal).await;
     let state = service.state.clone();
     let local = key("local");
-    let before = state.store.section(&local).expect("local").entries;
+    let before = common::stored_entries(&service, &local).await;
     let list_text = std::fs::read_to_string(
         portalfeed::demo::fixtures_dir().join(LOCAL_LIST.trim_start_matches('/')),
     )
@@ -392,14 +388,10 @@ async fn a_changed_list_title_refetches_the_article_and_bumps_updated() {
     );
     assert!(article.contains("<div class=\"TRS_Editor\" id=\"zoom\">"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&local).await.expect("runs");
     assert_eq!(report.error, None);
     assert!(report.updated >= 1, "{report:?}");
-    let after = state.store.section(&local).expect("local").entries;
+    let after = common::stored_entries(&service, &local).await;
     let now = after.iter().find(|e| e.id == target.id).expect("kept");
     assert!(now.updated > target.updated);
     assert_eq!(now.first_seen, target.first_seen);
@@ -457,11 +449,7 @@ async fn faults_keep_the_last_good_feed() {
     ];
     for (what, break_it) in cases {
         break_it(&portal);
-        let report = state
-            .scheduler
-            .scrape_now(&state, &local)
-            .await
-            .expect("runs");
+        let report = state.scrape_now(&local).await.expect("runs");
         let error = report
             .error
             .clone()
@@ -494,13 +482,12 @@ async fn faults_keep_the_last_good_feed() {
         portal.clear_page(LOCAL_LIST);
     }
     // Healed: the next scrape succeeds and the section is ok again.
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&local).await.expect("runs");
     assert_eq!(report.error, None);
-    assert_eq!(state.store.health(&local).consecutive_failures, 0);
+    assert_eq!(
+        common::health(&service, &local).await.consecutive_failures,
+        0
+    );
     service.shutdown().await.expect("shutdown");
 }
 
@@ -511,11 +498,7 @@ async fn conditional_requests_to_the_portal() {
     let state = service.state.clone();
     let local = key("local");
     portal.clear_requests();
-    let report = state
-        .scheduler
-        .scrape_now(&state, &local)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&local).await.expect("runs");
     assert_eq!(report.outcome, "not_modified", "{report:?}");
     let requests = portal.requests();
     let list: Vec<_> = requests
@@ -578,7 +561,7 @@ async fn robots_disallow_is_obeyed() {
     let portal = FixturePortal::start().await.expect("portal");
     portal.set_page("/robots.txt", "User-agent: *\nDisallow: /tebielanmu/\n");
     let service = start(&portal).await;
-    let recommendation = service.state.store.health(&key("recommendation"));
+    let recommendation = common::health(&service, &key("recommendation")).await;
     let error = recommendation.last_error.expect("disallowed section fails");
     assert!(error.to_lowercase().contains("robots"), "{error}");
     assert!(
@@ -589,10 +572,8 @@ async fn robots_disallow_is_obeyed() {
         "no request under a disallowed path"
     );
     assert_eq!(
-        service
-            .state
-            .store
-            .health(&key("local"))
+        common::health(&service, &key("local"))
+            .await
             .consecutive_failures,
         0
     );
@@ -649,13 +630,9 @@ async fn an_article_listed_in_two_sections_is_fetched_once() {
     // Recommendation forgets what it had; Domestic still knows the article
     // both list (t20190512_100121).
     let recommendation = key("recommendation");
-    assert!(state.store.remove(&recommendation));
+    assert!(state.store.remove(&recommendation).await.expect("remove"));
     portal.clear_requests();
-    let report = state
-        .scheduler
-        .scrape_now(&state, &recommendation)
-        .await
-        .expect("runs");
+    let report = state.scrape_now(&recommendation).await.expect("runs");
     assert_eq!(report.error, None);
     let requests = portal.requests();
     assert!(
@@ -670,11 +647,7 @@ async fn an_article_listed_in_two_sections_is_fetched_once() {
             .any(|r| r.path.ends_with("t20190512_100121.html")),
         "the shared article is reused from Domestic: {requests:?}"
     );
-    let entries = state
-        .store
-        .section(&recommendation)
-        .expect("scraped")
-        .entries;
+    let entries = common::stored_entries(&service, &recommendation).await;
     let shared = entries
         .iter()
         .find(|e| e.id.as_str().ends_with("t20190512_100121.html"))

@@ -54,11 +54,12 @@ pub async fn list_sections(State(state): State<Arc<AppState>>) -> Response {
     let config = state.config();
     let base = config.server.base_url().to_owned();
     let now = Utc::now();
+    let summaries = state.summaries().await;
     let mut rows = Vec::new();
     for site in &config.sites {
         for section in &site.sections {
             let key = (site.id.clone(), section.id.clone());
-            let data = state.store.section(&key).unwrap_or_default();
+            let data = summaries.get(&key).cloned().unwrap_or_default();
             let path = format!("{base}/feeds/{}/{}", site.id, section.id);
             rows.push(SectionRow {
                 site: site.id.to_string(),
@@ -72,7 +73,7 @@ pub async fn list_sections(State(state): State<Arc<AppState>>) -> Response {
                 last_success: data.health.last_success,
                 last_attempt: data.health.last_attempt,
                 last_error: data.health.last_error.clone(),
-                entries: data.entries.len(),
+                entries: data.entries,
                 next_scrape: state.scheduler.next_scrape(&key),
                 feeds: FeedLinks {
                     rss: format!("{path}.rss"),
@@ -413,16 +414,12 @@ pub async fn refresh(
             ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}`"))
         })?,
     );
-    let report = state
-        .scheduler
-        .scrape_now(&state, &key)
-        .await
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("no scraped section `{site}/{section}` (a group cannot be refreshed)"),
-            )
-        })?;
+    let report = state.scrape_now(&key).await.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no scraped section `{site}/{section}` (a group cannot be refreshed)"),
+        )
+    })?;
     audit(&state, &format!("refreshed section {site}/{section}"));
     Ok(Json(report).into_response())
 }

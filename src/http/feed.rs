@@ -1,19 +1,20 @@
-//! The feed hot path: `/feeds/{site}[/{section}].{rss,atom,json}`. A cached
-//! feed is answered with a map lookup, a cache lookup and clones of
-//! prebuilt `Bytes` and header values; a miss renders once.
+//! The feed route: `/feeds/{site}[/{section}].{rss,atom,json}`. It parses
+//! the path, looks the feed up in the [`FeedCache`] and answers (conditional
+//! requests, encodings). A current feed is answered at once, without an
+//! await; anything else (a render, `?limit`) waits for the cache.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 use bytes::Bytes;
 use http_body_util::Full;
 
-use crate::app::AppState;
-use crate::cache::{CacheKey, Rendered};
-use crate::metrics::Route;
-use crate::render::{self, Format};
+use crate::cache::{FeedCache, Lookup, Rendered};
+use crate::metrics::{Metrics, Route};
+use crate::render::Format;
 
 static VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
 static GZIP: HeaderValue = HeaderValue::from_static("gzip");
@@ -21,173 +22,109 @@ static BR: HeaderValue = HeaderValue::from_static("br");
 static TEXT: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
 static ALLOW: HeaderValue = HeaderValue::from_static("GET, HEAD");
 
-/// Which body to send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Identity,
-    Gzip,
-    Br,
+/// A feed answer.
+pub type FeedResponse = Response<Full<Bytes>>;
+
+/// An answer now, or one that waits for a render.
+pub enum Answer {
+    /// Answered from the hot table.
+    Now(FeedResponse),
+    /// Waits for the cache (a render, `?limit`).
+    Later(Pin<Box<dyn Future<Output = FeedResponse> + Send>>),
 }
 
-/// Answers a feed request from the hot table without awaiting anything, or
-/// `None` when it needs the slow path (a miss, `?limit`, an error answer).
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Now(r) => f.debug_tuple("Now").field(&r.status()).finish(),
+            Self::Later(_) => f.write_str("Later"),
+        }
+    }
+}
+
+impl Answer {
+    /// The response, waiting if needed.
+    pub async fn wait(self) -> FeedResponse {
+        match self {
+            Self::Now(r) => r,
+            Self::Later(f) => f.await,
+        }
+    }
+}
+
+/// What the feed route needs: the cache and the request counters.
+#[derive(Debug, Clone)]
+pub struct Feeds {
+    /// The rendered feeds.
+    pub cache: Arc<FeedCache>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Answers a feed request: the one entry of every feed request.
 #[inline]
-pub fn serve_hot(
-    state: &AppState,
+pub fn serve(
+    feeds: &Feeds,
     method: &Method,
     path: &str,
     query: Option<&str>,
     headers: &HeaderMap,
-) -> Option<Response<Full<Bytes>>> {
-    if query.is_some() || (method != Method::GET && method != Method::HEAD) {
-        return None;
-    }
-    let (feed_path, format) = parse_path(path)?;
-    let rendered = state.with_live(|live| {
-        let slot = live.feeds.lookup(feed_path)?;
-        live.hot.get(slot, format)
-    })?;
-    state.metrics.cache_hit();
-    let response = respond(&rendered, method, headers);
-    state
-        .metrics
-        .request(Route::Feed, response.status().as_u16());
-    Some(response)
-}
-
-/// Answers a feed request.
-pub async fn serve_feed(
-    state: &Arc<AppState>,
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-) -> Response<Body> {
-    if let Some(r) = serve_hot(state, method, path, query, headers) {
-        return r.map(Body::new);
-    }
-    serve_miss(state, method, path, query, headers).await
-}
-
-/// Answers a feed request the hot table could not (the connection loop
-/// tried it already): a render, `?limit`, or an error answer.
-pub async fn serve_miss(
-    state: &Arc<AppState>,
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-) -> Response<Body> {
-    let response = answer(state, method, path, query, headers).await;
-    state
-        .metrics
-        .request(Route::Feed, response.status().as_u16());
-    response
-}
-
-async fn answer(
-    state: &Arc<AppState>,
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-) -> Response<Body> {
+) -> Answer {
     if method != Method::GET && method != Method::HEAD {
         let mut r = text(
             StatusCode::METHOD_NOT_ALLOWED,
             "only GET and HEAD are allowed on feeds\n",
         );
         r.headers_mut().insert(header::ALLOW, ALLOW.clone());
-        return r;
+        return Answer::Now(counted(&feeds.metrics, r));
     }
     let Some((feed_path, format)) = parse_path(path) else {
-        return text(
+        let r = text(
             StatusCode::NOT_FOUND,
             "no such feed: feeds end in .rss, .atom or .json\n",
         );
+        return Answer::Now(counted(&feeds.metrics, r));
     };
-    let live = state.live();
-    let Some(slot) = live.feeds.lookup(feed_path) else {
-        return text(
-            StatusCode::NOT_FOUND,
-            "no such feed: unknown site or section\n",
-        );
-    };
-    let Some(def) = live.feeds.def(slot) else {
-        return text(StatusCode::NOT_FOUND, "no such feed\n");
-    };
-    let limit = match parse_limit(query, def.max_items) {
-        Ok(l) => l,
-        Err(msg) => return text(StatusCode::BAD_REQUEST, msg),
-    };
-    let key = CacheKey {
-        epoch: live.feeds.epoch,
-        slot,
-        format,
-        limit,
-    };
-    // Read before rendering: a change during the render makes it stale.
-    let generation = live.hot.generation(slot);
-    let mut rendered = None;
-    if let Some(r) = state.cache.get(&key).await {
-        if r.generation == generation {
-            state.metrics.cache_hit();
-            rendered = Some(r);
-        } else {
-            state.cache.invalidate(&key).await;
-        }
+    if query.is_none()
+        && let Some(rendered) = feeds.cache.hot(feed_path, format)
+    {
+        return Answer::Now(counted(&feeds.metrics, respond(&rendered, method, headers)));
     }
-    let rendered = match rendered {
-        Some(r) => r,
-        None => {
-            let def = def.clone();
-            let store = state.store.clone();
-            let started = state.started;
-            let metrics_state = state.clone();
-            state
-                .cache
-                .get_with(key, async move {
-                    metrics_state.metrics.cache_miss();
-                    let n = if limit == 0 {
-                        def.max_items
-                    } else {
-                        limit as usize
-                    };
-                    let job = tokio::task::spawn_blocking(move || {
-                        let (entries, changed) = store.feed_entries(&def.sections, n);
-                        let mut meta = def.meta.clone();
-                        let modified = changed.unwrap_or(started);
-                        meta.fallback_updated = modified;
-                        let body = render::render(format, &meta, &entries);
-                        Rendered::new(body, format, modified, max_age(def.interval), generation)
-                    });
-                    match job.await {
-                        Ok(r) => Arc::new(r),
-                        Err(e) => {
-                            tracing::error!(error = %e, "feed render failed");
-                            Arc::new(Rendered::new(
-                                Vec::new(),
-                                format,
-                                started,
-                                Duration::ZERO,
-                                u64::MAX,
-                            ))
-                        }
-                    }
-                })
-                .await
-        }
-    };
-    if limit == 0 {
-        live.hot
-            .fill(slot, format, rendered.generation, rendered.clone());
-    }
-    respond(&rendered, method, headers).map(Body::new)
+    let feeds = feeds.clone();
+    let (method, feed_path, query, headers) = (
+        method.clone(),
+        feed_path.to_owned(),
+        query.map(str::to_owned),
+        headers.clone(),
+    );
+    Answer::Later(Box::pin(async move {
+        let r = match feeds.cache.get(&feed_path, format, query.as_deref()).await {
+            Lookup::Found(rendered) => respond(&rendered, &method, &headers),
+            Lookup::NoFeed => text(
+                StatusCode::NOT_FOUND,
+                "no such feed: unknown site or section\n",
+            ),
+            Lookup::BadLimit(msg) => text(StatusCode::BAD_REQUEST, msg),
+            Lookup::Unavailable => text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "feed unavailable: the store cannot be read (see /healthz)\n",
+            ),
+        };
+        counted(&feeds.metrics, r)
+    }))
 }
 
-/// `max-age`: a quarter of the interval, at least 30 s, at most an hour.
-fn max_age(interval: Duration) -> Duration {
-    (interval / 4).clamp(Duration::from_secs(30), Duration::from_secs(3600))
+fn counted(metrics: &Metrics, r: FeedResponse) -> FeedResponse {
+    metrics.request(Route::Feed, r.status().as_u16());
+    r
+}
+
+/// Which body to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Br,
 }
 
 /// `/feeds/demo/local.atom` → (`demo/local`, Atom).
@@ -201,26 +138,6 @@ fn parse_path(path: &str) -> Option<(&str, Format)> {
         _ => return None,
     };
     Some((feed, format))
-}
-
-/// `?limit=N`: 0 when absent; 1..=max else an error.
-fn parse_limit(query: Option<&str>, max: usize) -> Result<u32, &'static str> {
-    let Some(query) = query else { return Ok(0) };
-    let mut limit = 0;
-    for pair in query.split('&') {
-        if let Some(v) = pair.strip_prefix("limit=") {
-            let n: usize = v.parse().map_err(
-                |_| "bad limit: ?limit takes a whole number from 1 to the feed's max_items\n",
-            )?;
-            if n == 0 || n > max {
-                return Err(
-                    "bad limit: ?limit takes a whole number from 1 to the feed's max_items\n",
-                );
-            }
-            limit = u32::try_from(n).unwrap_or(u32::MAX);
-        }
-    }
-    Ok(limit)
 }
 
 fn respond(r: &Rendered, method: &Method, headers: &HeaderMap) -> Response<Full<Bytes>> {
@@ -338,8 +255,8 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
 }
 
 /// A one-line plain-text answer.
-pub fn text(status: StatusCode, body: &'static str) -> Response<Body> {
-    let mut r = Response::new(Body::from(body));
+pub fn text(status: StatusCode, body: &'static str) -> FeedResponse {
+    let mut r = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
     *r.status_mut() = status;
     r.headers_mut().insert(header::CONTENT_TYPE, TEXT.clone());
     r
@@ -348,6 +265,7 @@ pub fn text(status: StatusCode, body: &'static str) -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::feeds_parse_limit as parse_limit;
 
     #[test]
     fn paths() {

@@ -7,14 +7,17 @@ pub mod pages;
 mod status;
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, Response};
+use axum::http::Response;
 use axum::routing::get;
+use chrono::{DateTime, Utc};
 use futures_util::future::{Either, ready};
 use http_body_util::Either as BodyEither;
 use hyper::body::Incoming;
@@ -26,8 +29,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::app::AppState;
-use crate::metrics::Route;
+use crate::catalog::SectionKey;
+use crate::config::Config;
+use crate::metrics::{Metrics, Route};
+use crate::store::{StoreFuture, StoreStatus, Summaries};
 
 pub use pages::escape;
 
@@ -36,8 +41,50 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Every route of the service.
-pub fn router(state: Arc<AppState>) -> Router {
+/// What the status pages (`/`, `/opml`, `/healthz`, `/metrics`) read: the
+/// config in force and read-only summaries, never entries.
+pub trait StatusView: Send + Sync + std::fmt::Debug + 'static {
+    /// The config in force.
+    fn config(&self) -> Arc<Config>;
+    /// The last failed config reload.
+    fn config_error(&self) -> Option<String>;
+    /// Every section's summary.
+    fn summaries(&self) -> StoreFuture<'_, Summaries>;
+    /// The store's own condition.
+    fn store_status(&self) -> StoreStatus;
+    /// When `key` is scraped next.
+    fn next_scrape(&self, key: &SectionKey) -> Option<DateTime<Utc>>;
+    /// The counters.
+    fn metrics(&self) -> &Metrics;
+    /// The fetcher's counters.
+    fn fetch_stats(&self) -> crate::fetch::FetchStats;
+    /// True when the admin API is on (the index links to it).
+    fn admin_enabled(&self) -> bool;
+}
+
+/// The status pages' state.
+pub type View = Arc<dyn StatusView>;
+
+/// Every summary, empty (and logged) when the store cannot be read.
+pub(crate) async fn summaries(view: &dyn StatusView) -> Summaries {
+    view.summaries().await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "store summaries unreadable");
+        Summaries::new()
+    })
+}
+
+/// The HTTP side: the feed route and the router for everything else.
+#[derive(Debug, Clone)]
+pub struct Http {
+    /// The feed route's handles.
+    pub feeds: feed::Feeds,
+    /// Every other route (the wiring adds the admin API).
+    pub router: Router,
+}
+
+/// The status routes (and `/feeds/`, through the same entry as the
+/// connection loop), with compression, a body limit and a timeout.
+pub fn routes(view: View, feeds: feed::Feeds) -> Router {
     let others = Router::new()
         .route("/", get(pages::index))
         .route("/opml", get(pages::opml))
@@ -48,41 +95,37 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
-        ));
-    let admin = state
-        .admin
-        .is_some()
-        .then(|| crate::admin::routes(state.clone()).layer(RequestBodyLimitLayer::new(BODY_LIMIT)));
-    let mut router = Router::new()
+        ))
+        .fallback(not_found)
+        .with_state(view);
+    let feed_routes = Router::new()
         .route("/feeds/{*path}", get(feed_route).head(feed_route))
-        .merge(others);
-    router = match admin {
-        Some(admin) => router.merge(admin),
-        None => router.merge(crate::admin::off_routes()),
-    };
-    router.fallback(not_found).with_state(state)
+        .with_state(feeds);
+    others.merge(feed_routes)
 }
 
-async fn feed_route(State(state): State<Arc<AppState>>, req: Request) -> Response<Body> {
-    feed::serve_feed(
-        &state,
+async fn feed_route(State(feeds): State<feed::Feeds>, req: Request) -> Response<Body> {
+    feed::serve(
+        &feeds,
         req.method(),
         req.uri().path(),
         req.uri().query(),
         req.headers(),
     )
+    .wait()
     .await
+    .map(Body::new)
 }
 
-async fn not_found(State(state): State<Arc<AppState>>) -> Response<Body> {
-    state.metrics.request(Route::Other, 404);
-    feed::text(axum::http::StatusCode::NOT_FOUND, "not found\n")
+async fn not_found(State(view): State<View>) -> Response<Body> {
+    view.metrics().request(Route::Other, 404);
+    feed::text(axum::http::StatusCode::NOT_FOUND, "not found\n").map(Body::new)
 }
 
-/// Serves `state` on `listener` until `stop` turns true, then lets in-flight
+/// Serves `http` on `listener` until `stop` turns true, then lets in-flight
 /// requests finish (up to 10 s).
-pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
-    let shared = Arc::new((state.clone(), router(state.clone())));
+pub async fn serve(listener: TcpListener, http: Http, mut stop: watch::Receiver<bool>) {
+    let shared = Arc::new(http);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -104,20 +147,29 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            // A cached feed is answered right here: no clone, no allocation
-            // of a future.
-            if let Some(r) = feed::serve_hot(
-                &shared.0,
-                req.method(),
-                req.uri().path(),
-                req.uri().query(),
-                req.headers(),
-            ) {
-                return Either::Left(ready(Ok::<_, Infallible>(r.map(BodyEither::Left))));
+            // Feeds first, without touching the router: a current feed is
+            // answered right here, no allocation of a future.
+            if req.uri().path().starts_with("/feeds/") {
+                let answer = feed::serve(
+                    &shared.feeds,
+                    req.method(),
+                    req.uri().path(),
+                    req.uri().query(),
+                    req.headers(),
+                );
+                return match answer {
+                    feed::Answer::Now(r) => {
+                        Either::Left(ready(Ok::<_, Infallible>(r.map(BodyEither::Left))))
+                    }
+                    feed::Answer::Later(f) => {
+                        Either::Right(Box::pin(async move { Ok(f.await.map(BodyEither::Left)) })
+                            as Pin<Box<dyn Future<Output = _> + Send>>)
+                    }
+                };
             }
             let shared = shared.clone();
             Either::Right(Box::pin(async move {
-                dispatch(&shared.0, &shared.1, req)
+                dispatch(&shared, req)
                     .await
                     .map(|r| r.map(BodyEither::Right))
             }))
@@ -132,23 +184,17 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, mut stop: watch:
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
-/// Feeds first, without touching the router; the rest through it.
+/// Everything but feeds, through the router.
 async fn dispatch(
-    state: &Arc<AppState>,
-    router: &Router,
+    http: &Http,
     req: hyper::Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
-    let path = req.uri().path();
-    if path.starts_with("/feeds/") && (req.method() == Method::GET || req.method() == Method::HEAD)
-    {
-        return Ok(
-            feed::serve_miss(state, req.method(), path, req.uri().query(), req.headers()).await,
-        );
-    }
-    let route = route_of(path);
-    let response = router.clone().oneshot(req.map(Body::new)).await?;
+    let route = route_of(req.uri().path());
+    let response = http.router.clone().oneshot(req.map(Body::new)).await?;
     if route != Route::Other {
-        state.metrics.request(route, response.status().as_u16());
+        http.feeds
+            .metrics
+            .request(route, response.status().as_u16());
     }
     Ok(response)
 }

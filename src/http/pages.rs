@@ -1,18 +1,17 @@
 //! `/` (the HTML index) and `/opml`.
 
 use std::fmt::Write;
-use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 
-use crate::app::AppState;
+use super::View;
 use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::model::SectionId;
 use crate::render::Format;
-use crate::store::State as Health;
+use crate::store::{State as Health, Summaries};
 
 /// Escapes text for HTML and XML.
 pub fn escape(s: &str) -> String {
@@ -35,8 +34,9 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 }
 
 /// `GET /`: every site and section tree with its feeds, health and last update.
-pub async fn index(State(state): State<Arc<AppState>>) -> Response {
+pub async fn index(State(state): State<View>) -> Response {
     let config = state.config();
+    let summaries = super::summaries(state.as_ref()).await;
     let base = config.server.base_url().to_owned();
     let mut head = String::new();
     let mut body = String::new();
@@ -58,11 +58,11 @@ pub async fn index(State(state): State<Arc<AppState>>) -> Response {
         );
         body.push_str("<ul class=\"tree\">");
         for section in site.sections.iter().filter(|s| s.parent.is_none()) {
-            section_tree(&state, &base, site, section, &mut head, &mut body);
+            section_tree(&summaries, &base, site, section, &mut head, &mut body);
         }
         body.push_str("</ul></section>\n");
     }
-    let admin = if state.admin.is_some() {
+    let admin = if state.admin_enabled() {
         format!(" · <a href=\"{base}/admin\">admin</a>")
     } else {
         String::new()
@@ -108,7 +108,7 @@ fn feed_links(base: &str, path: &str) -> String {
 }
 
 fn section_tree(
-    state: &AppState,
+    summaries: &Summaries,
     base: &str,
     site: &SiteSpec,
     section: &SectionSpec,
@@ -131,7 +131,7 @@ fn section_tree(
     );
     if !section.is_group() {
         let key = (site.id.clone(), section.id.clone());
-        let data = state.store.section(&key).unwrap_or_default();
+        let data = summaries.get(&key).cloned().unwrap_or_default();
         let health = data.health.state(section.settings.interval, Utc::now());
         let class = health_name(health);
         let updated = data.changed.map_or_else(
@@ -141,7 +141,7 @@ fn section_tree(
         let _ = write!(
             body,
             " <span class=\"meta\"><span class=\"{class}\">{class}</span> · {} entries · updated {updated}</span>",
-            data.entries.len()
+            data.entries
         );
         if let Some(e) = &data.health.last_error {
             let _ = write!(body, "<span class=\"error\">{}</span>", escape(e));
@@ -151,7 +151,7 @@ fn section_tree(
     if !children.is_empty() {
         body.push_str("<ul>");
         for child in children {
-            section_tree(state, base, site, child, head, body);
+            section_tree(summaries, base, site, child, head, body);
         }
         body.push_str("</ul>");
     }
@@ -169,7 +169,7 @@ pub fn health_name(s: Health) -> &'static str {
 }
 
 /// `GET /opml`: OPML 2.0 with an outline per site and per section.
-pub async fn opml(State(state): State<Arc<AppState>>) -> Response {
+pub async fn opml(State(state): State<View>) -> Response {
     let config = state.config();
     let base = config.server.base_url().to_owned();
     let mut out = String::from(

@@ -1,6 +1,6 @@
 //! `/healthz` and `/metrics`.
 
-use std::sync::Arc;
+use std::fmt::Write;
 
 use axum::Json;
 use axum::extract::State;
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::app::AppState;
+use super::View;
 
 #[derive(Serialize)]
 struct SectionHealth {
@@ -22,25 +22,37 @@ struct SectionHealth {
     consecutive_failures: u32,
     entries: usize,
     next_scrape: Option<DateTime<Utc>>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StoreReport {
+    write_failures: u64,
+    last_write_error: Option<String>,
 }
 
 #[derive(Serialize)]
 struct HealthReport {
     status: &'static str,
     config_error: Option<String>,
+    store: StoreReport,
     sections: Vec<SectionHealth>,
 }
 
-/// `GET /healthz`: each section's state; `503` only when every scraped
-/// section is failing (the service itself is up otherwise).
-pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+/// `GET /healthz`: each section's state, from the store's summaries (no
+/// entry is read); `503` only when every scraped section is failing (the
+/// service itself is up otherwise); `degraded` when some section fails, the
+/// last config reload failed or the store could not write.
+pub async fn healthz(State(state): State<View>) -> Response {
     let config = state.config();
+    let summaries = super::summaries(state.as_ref()).await;
+    let store = state.store_status();
     let now = Utc::now();
     let mut sections = Vec::new();
     for site in &config.sites {
         for section in site.sections.iter().filter(|s| !s.is_group()) {
             let key = (site.id.clone(), section.id.clone());
-            let data = state.store.section(&key).unwrap_or_default();
+            let data = summaries.get(&key).cloned().unwrap_or_default();
             let s = data.health.state(section.settings.interval, now);
             sections.push(SectionHealth {
                 site: site.id.to_string(),
@@ -50,20 +62,17 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
                 last_attempt: data.health.last_attempt,
                 last_error: data.health.last_error.clone(),
                 consecutive_failures: data.health.consecutive_failures,
-                entries: data.entries.len(),
-                next_scrape: state.scheduler.next_scrape(&key),
+                entries: data.entries,
+                next_scrape: state.next_scrape(&key),
+                warnings: data.health.warnings,
             });
         }
     }
     let failing = sections.iter().filter(|s| s.state == "failing").count();
-    let config_error = state
-        .config_error
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let config_error = state.config_error();
     let status = if !sections.is_empty() && failing == sections.len() {
         "failing"
-    } else if failing > 0 || config_error.is_some() {
+    } else if failing > 0 || config_error.is_some() || store.last_write_error.is_some() {
         "degraded"
     } else {
         "ok"
@@ -78,6 +87,10 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         Json(HealthReport {
             status,
             config_error,
+            store: StoreReport {
+                write_failures: store.write_failures,
+                last_write_error: store.last_write_error,
+            },
             sections,
         }),
     )
@@ -85,17 +98,25 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text format.
-pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+pub async fn metrics(State(state): State<View>) -> Response {
     let config = state.config();
+    let summaries = super::summaries(state.as_ref()).await;
     let mut entries = Vec::new();
     for site in &config.sites {
         for section in site.sections.iter().filter(|s| !s.is_group()) {
             let key = (site.id.clone(), section.id.clone());
-            let n = state.store.section(&key).map_or(0, |d| d.entries.len());
+            let n = summaries.get(&key).map_or(0, |s| s.entries);
             entries.push((key, n));
         }
     }
-    let text = state.metrics.render(&entries, state.fetcher.stats());
+    let mut text = state.metrics().render(&entries, state.fetch_stats());
+    let failures = state.store_status().write_failures;
+    let _ = writeln!(
+        text,
+        "# HELP portalfeed_store_write_failures_total Store writes that failed.\n\
+         # TYPE portalfeed_store_write_failures_total counter\n\
+         portalfeed_store_write_failures_total {failures}"
+    );
     (
         [(
             header::CONTENT_TYPE,

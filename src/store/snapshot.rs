@@ -1,22 +1,22 @@
-//! The store on disk: one JSON file written atomically (temp file, fsync,
-//! rename, fsync of the directory), so a crash mid-write leaves the previous
-//! snapshot whole.
+//! The JSON snapshot (`store.json`) earlier versions wrote: read once, to
+//! import it into the database, never written.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
-use std::io::BufWriter;
+use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
-use super::SectionData;
+use super::Health;
 use crate::catalog::SectionKey;
-use crate::model::{SectionId, SiteId};
+use crate::fetch::Validators;
+use crate::model::{Entry, SectionId, SiteId};
 
-/// The snapshot format written by this version.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format earlier versions wrote.
+const SNAPSHOT_VERSION: u32 = 1;
 
-const FILE: &str = "store.json";
+pub(crate) const FILE: &str = "store.json";
 
 /// Why a snapshot could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +34,7 @@ pub enum SnapshotError {
         /// What was wrong.
         reason: String,
     },
-    /// Reading or writing failed.
+    /// Reading failed.
     #[error("snapshot {path}: {source}")]
     Io {
         /// The file.
@@ -45,17 +45,17 @@ pub enum SnapshotError {
     },
 }
 
-#[derive(Serialize)]
-struct SnapshotOut<'a> {
-    version: u32,
-    sections: Vec<SectionOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct SectionOut<'a> {
-    site: &'a SiteId,
-    section: &'a SectionId,
-    data: &'a SectionData,
+/// One section as the snapshot holds it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct SectionData {
+    /// Newest first, at most `max_items`.
+    pub entries: Vec<Entry>,
+    /// Validators of the first list page.
+    pub list_validators: Option<Validators>,
+    /// Scrape history.
+    pub health: Health,
+    /// When the entries last changed.
+    pub changed: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -122,49 +122,4 @@ pub(crate) fn load(dir: &Path) -> Result<Option<HashMap<SectionKey, SectionData>
             })
         }
     }
-}
-
-/// Writes the snapshot to `dir` atomically.
-pub(crate) fn save(
-    dir: &Path,
-    sections: &HashMap<SectionKey, SectionData>,
-) -> Result<(), SnapshotError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SnapshotError::Io { path, source }
-    };
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let mut list: Vec<SectionOut<'_>> = sections
-        .iter()
-        .map(|((site, section), data)| SectionOut {
-            site,
-            section,
-            data,
-        })
-        .collect();
-    list.sort_by(|a, b| (a.site, a.section).cmp(&(b.site, b.section)));
-    let snap = SnapshotOut {
-        version: SNAPSHOT_VERSION,
-        sections: list,
-    };
-    let tmp = dir.join(format!("{FILE}.tmp"));
-    let file = File::create(&tmp).map_err(io(&tmp))?;
-    let mut w = BufWriter::new(file);
-    serde_json::to_writer(&mut w, &snap).map_err(|e| SnapshotError::Io {
-        path: tmp.clone(),
-        source: std::io::Error::other(e),
-    })?;
-    let file = w.into_inner().map_err(|e| SnapshotError::Io {
-        path: tmp.clone(),
-        source: e.into_error(),
-    })?;
-    file.sync_all().map_err(io(&tmp))?;
-    drop(file);
-    let path = path_in(dir);
-    fs::rename(&tmp, &path).map_err(io(&path))?;
-    // Make the rename itself durable.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

@@ -40,15 +40,45 @@ pub async fn wait_scraped(service: &Service, n: u64) {
     let cfg = service.state.config();
     let keys = scraped_keys(&cfg);
     for _ in 0..600 {
+        let summaries = service.state.store.summaries().await.expect("summaries");
         if keys
             .iter()
-            .all(|k| service.state.store.health(k).scrapes >= n)
+            .all(|k| summaries.get(k).is_some_and(|s| s.health.scrapes >= n))
         {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("sections were not scraped {n} time(s) within 30 s");
+}
+
+/// One section's health as the store has it (default when never scraped).
+pub async fn health(
+    service: &Service,
+    key: &portalfeed::catalog::SectionKey,
+) -> portalfeed::store::Health {
+    service
+        .state
+        .store
+        .summary(key)
+        .await
+        .expect("summary")
+        .unwrap_or_default()
+        .health
+}
+
+/// One section's stored entries, newest first.
+pub async fn stored_entries(
+    service: &Service,
+    key: &portalfeed::catalog::SectionKey,
+) -> Vec<portalfeed::model::Entry> {
+    service
+        .state
+        .store
+        .feed_entries(std::slice::from_ref(key), usize::MAX)
+        .await
+        .expect("entries")
+        .entries
 }
 
 /// A client that does not decompress (so tests see the raw encodings).

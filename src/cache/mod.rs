@@ -1,15 +1,22 @@
 //! The render cache: each feed rendered once per change, with its gzip and
 //! brotli bodies compressed at render time and every header value prebuilt,
-//! so serving a cached feed is a lookup and a few cheap clones.
+//! so serving a cached feed is a lookup and a few cheap clones. A miss
+//! reads the store and renders (see [`FeedCache`]).
+
+mod feeds;
+mod hot;
+
+#[cfg(test)]
+pub(crate) use feeds::parse_limit as feeds_parse_limit;
+pub use feeds::{FeedCache, LiveFeeds, Lookup};
+pub use hot::HotTable;
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use axum::http::HeaderValue;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
 use crate::render::Format;
@@ -126,138 +133,10 @@ fn brotli(body: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// The cache, bounded by bytes.
-#[derive(Debug, Clone)]
-pub struct RenderCache {
-    inner: Cache<CacheKey, Arc<Rendered>>,
-}
-
-impl RenderCache {
-    /// A cache holding at most `max_bytes` of rendered feeds.
-    pub fn new(max_bytes: u64) -> Self {
-        Self {
-            inner: Cache::builder()
-                .max_capacity(max_bytes)
-                .weigher(|_k: &CacheKey, v: &Arc<Rendered>| v.weight())
-                .support_invalidation_closures()
-                .build(),
-        }
-    }
-
-    /// The cached rendering, if any.
-    pub async fn get(&self, key: &CacheKey) -> Option<Arc<Rendered>> {
-        self.inner.get(key).await
-    }
-
-    /// The cached rendering, or `init`'s (run once however many callers miss
-    /// at the same time).
-    pub async fn get_with(
-        &self,
-        key: CacheKey,
-        init: impl std::future::Future<Output = Arc<Rendered>>,
-    ) -> Arc<Rendered> {
-        self.inner.get_with(key, init).await
-    }
-
-    /// Drops one rendering.
-    pub async fn invalidate(&self, key: &CacheKey) {
-        self.inner.invalidate(key).await;
-    }
-
-    /// Drops every rendering of the feeds in `slots` (of any epoch).
-    pub fn invalidate_slots(&self, slots: Vec<u32>) {
-        if slots.is_empty() {
-            return;
-        }
-        // Only fails when closures are not enabled, which `new` does.
-        let _ = self
-            .inner
-            .invalidate_entries_if(move |k, _| slots.contains(&k.slot));
-    }
-
-    /// Drops everything.
-    pub fn clear(&self) {
-        self.inner.invalidate_all();
-    }
-}
-
-/// The renderings of each feed without `?limit`, by slot and format: what
-/// almost every request asks for, found with one read lock and no hashing.
-/// Each slot has a generation, bumped when its feed changes, so a render
-/// that started before the change is never installed after it.
-#[derive(Debug, Default)]
-pub struct HotTable {
-    slots: Vec<HotSlot>,
-}
-
-#[derive(Debug, Default)]
-struct HotSlot {
-    generation: std::sync::atomic::AtomicU64,
-    formats: [std::sync::RwLock<Option<Arc<Rendered>>>; 3],
-}
-
-fn format_index(format: Format) -> usize {
-    match format {
-        Format::Rss => 0,
-        Format::Atom => 1,
-        Format::Json => 2,
-    }
-}
-
-impl HotTable {
-    /// A table for `n` feeds.
-    pub fn new(n: usize) -> Self {
-        Self {
-            slots: (0..n).map(|_| HotSlot::default()).collect(),
-        }
-    }
-
-    /// The current rendering of `slot` in `format`, if any.
-    #[inline]
-    pub fn get(&self, slot: u32, format: Format) -> Option<Arc<Rendered>> {
-        let s = self.slots.get(slot as usize)?;
-        s.formats[format_index(format)]
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// The generation of `slot` (read before rendering it).
-    pub fn generation(&self, slot: u32) -> u64 {
-        self.slots.get(slot as usize).map_or(0, |s| {
-            s.generation.load(std::sync::atomic::Ordering::Acquire)
-        })
-    }
-
-    /// Installs `rendered` unless `slot` changed since `generation` was read.
-    pub fn fill(&self, slot: u32, format: Format, generation: u64, rendered: Arc<Rendered>) {
-        let Some(s) = self.slots.get(slot as usize) else {
-            return;
-        };
-        let mut cell = s.formats[format_index(format)]
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        if s.generation.load(std::sync::atomic::Ordering::Acquire) == generation {
-            *cell = Some(rendered);
-        }
-    }
-
-    /// Forgets the renderings of `slots` and bumps their generations.
-    pub fn invalidate(&self, slots: &[u32]) {
-        for &slot in slots {
-            if let Some(s) = self.slots.get(slot as usize) {
-                s.generation
-                    .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-                for cell in &s.formats {
-                    *cell.write().unwrap_or_else(|e| e.into_inner()) = None;
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn rendered(generation: u64) -> Arc<Rendered> {
