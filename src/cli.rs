@@ -150,6 +150,17 @@ fn install_overrides(listen: Option<&str>) -> Result<(), config::overrides::Over
 /// `check`: every error on stderr (exit 1) or a summary on stdout (exit 0).
 pub fn check(path: &Path) -> ExitCode {
     match config::load(path) {
+        Ok(cfg) if cfg.sites.is_empty() => {
+            // Valid TOML with nothing to serve (an empty file, say) is a
+            // mistake, not a config.
+            eprintln!(
+                "{}:1:1: sites: no sites configured (hint: add a [[sites]] table with at least \
+                 one section; config/portalfeed.toml has a commented example)",
+                path.display()
+            );
+            eprintln!("{}: 1 error", path.display());
+            ExitCode::FAILURE
+        }
         Ok(cfg) => {
             println!("{}: ok: {}", path.display(), cfg.summary());
             ExitCode::SUCCESS

@@ -152,7 +152,7 @@ fn section(
             raw.title.as_ref(),
             "the section's name, also the entries' category",
         )
-        .and_then(|t| v::non_empty(ctx, &path.key("title"), t));
+        .and_then(|t| v::title(ctx, &path.key("title"), t));
     let parent = raw.parent.as_deref().and_then(SectionId::new);
     let source = source(ctx, path, raw);
     let article = match &raw.article {
