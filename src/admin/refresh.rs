@@ -141,6 +141,7 @@ mod tests {
             duration_us: 412_000,
             error: error.map(str::to_owned),
             problems: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
