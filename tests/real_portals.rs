@@ -312,3 +312,54 @@ async fn the_scrape_command_shows_the_same_warnings() {
     }
     drop(portal);
 }
+
+#[tokio::test]
+async fn healthz_lists_the_same_warnings_and_the_section_stays_ok() {
+    let (portal, text) = start().await;
+    let cfg = parse(&text);
+    let mut served = parse(&text);
+    served.server.listen = "127.0.0.1:0".parse().expect("addr");
+    served.server.data_dir = None;
+    let service = portalfeed::app::Service::start(served, None)
+        .await
+        .expect("service");
+    let http = reqwest::Client::new();
+    let url = format!("{}/healthz", service.base_url());
+    let mut found = None;
+    for _ in 0..200 {
+        let body = http
+            .get(&url)
+            .send()
+            .await
+            .expect("healthz")
+            .bytes()
+            .await
+            .expect("body");
+        let health: Value = serde_json::from_slice(&body).expect("json");
+        let wp = health["sections"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["site"] == "wp" && s["section"] == "news" && s["last_success"].is_string())
+            .cloned();
+        if let Some(wp) = wp {
+            found = Some(wp);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let wp = found.expect("wp/news scraped within 10 s");
+    assert_eq!(wp["state"], "ok", "{wp}");
+    let report = scrape(&cfg, "wp", "news").await;
+    let want: Vec<Value> = report
+        .warning_lines()
+        .into_iter()
+        .map(Value::from)
+        .collect();
+    assert_eq!(
+        wp["warnings"].as_array().cloned().unwrap_or_default(),
+        want,
+        "{wp}"
+    );
+    drop(portal);
+}
