@@ -624,6 +624,11 @@
       parts.push(el('ul', { class: 'pages' }, ...pages.map((p) =>
         el('li', {}, safeLink(p.url, p.url), ': ' + (p.items ?? 0) + ' item' + (p.items === 1 ? '' : 's')))));
     }
+    // Paging and charset warnings: worded as in `scrape` and /healthz.
+    const warnings = Array.isArray(data.warnings) ? data.warnings : [];
+    if (warnings.length) {
+      parts.push(el('ul', { class: 'warnings' }, ...warnings.map((w) => el('li', { class: 'warning' }, 'Warning: ' + String(w)))));
+    }
     if (data.error) {
       parts.push(el('p', { class: 'summary bad' }, 'Problem' + (data.field ? ' in ' + data.field : '') + ': ' + data.error));
     }
@@ -706,6 +711,8 @@
     if (rawText !== null && rawText !== valueText && rawText !== full) {
       td.append(el('details', { class: 'raw' }, el('summary', {}, 'raw'), el('span', { class: 'raw-text' }, shorten(rawText, 300))));
     }
+    // The field's contains / matches / exclude: what picked or trimmed the raw text.
+    if (field.rule) td.append(el('span', { class: 'rule' }, String(field.rule)));
     if (problem) {
       td.append(el('span', { class: 'why' }, problemText ||
         (raw === null ? 'selector matched nothing' : 'not understood')));
