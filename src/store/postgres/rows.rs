@@ -94,10 +94,11 @@ fn entry(row: &Row, at: usize) -> Result<Entry, StoreError> {
         updated: utc("entries", Some(need(8)?))?.unwrap_or_default(),
         categories: row.try_get(at + 9).map_err(|e| bad("entries", e))?,
         image: get(10)?,
-        position: row
-            .try_get::<_, i32>(at + 11)
-            .map_err(|e| bad("entries", e))
-            .map(|p| u32::try_from(p).unwrap_or_default())?,
+        position: u32::try_from(
+            row.try_get::<_, i64>(at + 11)
+                .map_err(|e| bad("entries", e))?,
+        )
+        .unwrap_or_default(),
     })
 }
 
@@ -343,7 +344,7 @@ async fn put_entry(c: &impl GenericClient, key: &SectionKey, e: &Entry) -> Resul
             &text(e.updated),
             &e.categories,
             &e.image,
-            &i32::try_from(e.position).unwrap_or(i32::MAX),
+            &i64::from(e.position),
         ],
     )
     .await
