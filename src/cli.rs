@@ -253,6 +253,11 @@ async fn scrape_cmd(
         return Ok(ExitCode::FAILURE);
     }
     let mut entries = crate::store::merge_entries(entries);
+    // A one-shot scrape has nothing stored: every entry is new, so its
+    // `updated` is its publication time, as the store's merge gives it.
+    for entry in &mut entries {
+        entry.updated = entry.published.map_or(entry.first_seen, |p| p.to_utc());
+    }
     entries.truncate(def.max_items);
     let bytes = render::render(format, &def.meta, &entries);
     std::io::stdout().lock().write_all(&bytes)?;

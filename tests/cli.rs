@@ -114,7 +114,7 @@ fn scrape_demo_local_atom_with_diagnosis() {
             "  item 9: {camphor}: article.date: no date understood in `From:衡阳市电子政务办 | [A A]`"
         ),
         format!(
-            "  item 9: {camphor}: date: no date on the list or the article; date estimated from the entry above it (2019-04-29T17:20:03+08:00)"
+            "  item 9: {camphor}: date: no date on the list or the article; date estimated from the entry above it (2019-04-29T17:20:03+08:00), 1 s earlier"
         ),
     ] {
         assert!(
@@ -401,5 +401,37 @@ fn an_unknown_site_or_section_is_named() {
             "{target}"
         );
         assert_eq!(stdout(&out), "", "{target}");
+    }
+}
+
+/// The W3C feed validator warns on two Atom entries with the same
+/// `atom:updated` (`DuplicateUpdated`): the undated entry of the Local
+/// section, estimated from its neighbour, must not copy its neighbour's
+/// timestamp, in the section's feed nor in Hot News, its parent.
+#[test]
+fn scrape_demo_atom_entries_have_distinct_updated() {
+    for section in ["demo/local", "demo/hot-news"] {
+        let out = run(&["scrape", "--demo", section, "--format", "atom"]);
+        assert_no_panic(&out);
+        assert!(out.status.success(), "{section}: {}", stderr(&out));
+        let feed = feed_rs::parser::parse(&out.stdout[..]).expect("feed-rs parses the Atom");
+        assert!(
+            feed.entries.len() >= 7,
+            "{section}: {} entries",
+            feed.entries.len()
+        );
+        let mut updated: Vec<_> = feed
+            .entries
+            .iter()
+            .map(|e| e.updated.expect("every entry has updated"))
+            .collect();
+        let n = updated.len();
+        updated.sort();
+        updated.dedup();
+        assert_eq!(
+            updated.len(),
+            n,
+            "{section}: two entries share atom:updated"
+        );
     }
 }

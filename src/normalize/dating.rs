@@ -67,9 +67,12 @@ const ORDER_SLACK: TimeDelta = TimeDelta::days(1);
 ///    means a page of month-days is never split across years by guessing.
 /// 2. An undated entry the store knows keeps its date. A new one, on the
 ///    section's first scrape (`first_scrape`), takes the date of its nearest
-///    dated neighbour above (below when it is first), marked as estimated;
-///    on later scrapes, the time it was first seen (`now`). Either is
-///    written in `tz`.
+///    dated neighbour above (below when it is first), marked as estimated,
+///    moved by one second per place between them (earlier when the
+///    neighbour is above, later when below) so that it keeps its place in
+///    the list and no two entries share a timestamp (the W3C feed validator
+///    warns on two entries with the same `atom:updated`); on later scrapes,
+///    the time it was first seen (`now`). Either is written in `tz`.
 pub fn settle(slots: &mut [Slot], tz: Tz, now: DateTime<Utc>, first_scrape: bool) {
     for i in 0..slots.len() {
         let Dating::Yearless(parts) = slots[i].dating else {
@@ -124,18 +127,24 @@ pub fn settle(slots: &mut [Slot], tz: Tz, now: DateTime<Utc>, first_scrape: bool
                 let above = dated[..i]
                     .iter()
                     .rev()
-                    .flatten()
-                    .next()
-                    .map(|d| ("above", d));
-                above.or_else(|| dated[i + 1..].iter().flatten().next().map(|d| ("below", d)))
+                    .enumerate()
+                    .find_map(|(gap, d)| d.map(|d| ("above", d, -(gap as i64 + 1))));
+                above.or_else(|| {
+                    dated[i + 1..]
+                        .iter()
+                        .enumerate()
+                        .find_map(|(gap, d)| d.map(|d| ("below", d, gap as i64 + 1)))
+                })
             })
             .flatten();
         match estimate {
-            Some((place, date)) => {
-                slot.published = Some(in_tz(*date));
+            Some((place, date, shift)) => {
+                slot.published = Some(in_tz(date + TimeDelta::seconds(shift)));
                 slot.note = Some(format!(
-                    "{UNDATED}; date estimated from the entry {place} it ({})",
-                    in_tz(*date).to_rfc3339()
+                    "{UNDATED}; date estimated from the entry {place} it ({}), {} s {}",
+                    in_tz(date).to_rfc3339(),
+                    shift.abs(),
+                    if shift < 0 { "earlier" } else { "later" }
                 ));
             }
             None => {

@@ -119,11 +119,11 @@ pub const RESURFACING: Article = Article {
 };
 /// No date on the list, none on the article: on the section's first
 /// scrape it takes the date of the entry above it on the page
-/// ([`RESURFACING`]) and comes right after it.
+/// ([`RESURFACING`]), one second earlier, and comes right after it.
 pub const CAMPHOR: Article = Article {
     path: "/shishixinwen/hotnews/bendixinwen3/201904/t20190425_100080.html",
     title: "Volunteers Plant 3,000 Camphor Trees Along Zhengxiang Greenway",
-    date: Some("2019-04-29T17:20:03+08:00"),
+    date: Some("2019-04-29T17:20:02+08:00"),
     author: "衡阳市电子政务办",
     image: "/shishixinwen/hotnews/bendixinwen3/201904/W020190425019283746551.jpg",
     related: "/shishixinwen/hotnews/bendixinwen3/201905/t20190508_100112.html",

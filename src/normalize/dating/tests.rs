@@ -94,17 +94,18 @@ fn a_page_of_month_days_is_not_split_across_years_by_guessing() {
 #[test]
 fn undated_entries_are_estimated_on_the_first_scrape_only() {
     assert_eq!(
-        settled(&["2017-10-20 08:00", "", "2017-10-18"], true),
+        settled(&["2017-10-20 08:00", "", "", "2017-10-18"], true),
         [
             "2017-10-20T08:00:00+08:00",
-            "2017-10-20T08:00:00+08:00",
+            "2017-10-20T07:59:59+08:00",
+            "2017-10-20T07:59:58+08:00",
             "2017-10-18T00:00:00+08:00",
         ]
     );
-    // First on the page: the neighbour below.
+    // First on the page: the neighbour below, one second per place later.
     assert_eq!(
-        settled(&["", "2017-10-18"], true)[0],
-        "2017-10-18T00:00:00+08:00"
+        settled(&["", "", "2017-10-18"], true)[..2],
+        ["2017-10-18T00:00:02+08:00", "2017-10-18T00:00:01+08:00"]
     );
     // Later scrapes: the first-seen time, in the site's zone.
     assert_eq!(
