@@ -349,11 +349,12 @@ async fn list_pages_only() {
                     expected::RESURFACING.title,
                     Some("2019-04-29T00:00:00+08:00"),
                 ),
-                // Undated: the date of the entry above, after it.
+                // Undated: the date of the entry above, one second
+                // earlier (after it, and not the same timestamp).
                 (
                     expected::CAMPHOR.path,
                     expected::CAMPHOR.title,
-                    Some("2019-04-29T00:00:00+08:00"),
+                    Some("2019-04-28T23:59:59+08:00"),
                 ),
             ],
         ),

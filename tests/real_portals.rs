@@ -238,9 +238,9 @@ async fn german_dates_undated_estimate_and_portal_order() {
             "strassensanierung-hauptstrasse.html",
             "2020-01-27T00:00:00+01:00",
         ),
-        // Undated: the date of the entry above it, and after it (portal
-        // order, although its URL sorts first).
-        ("abfallkalender.html", "2020-01-27T00:00:00+01:00"),
+        // Undated: the date of the entry above it less one second, and
+        // after it (portal order, although its URL sorts first).
+        ("abfallkalender.html", "2020-01-26T23:59:59+01:00"),
         ("sommerfest.html", "2018-07-03T00:00:00+02:00"),
         ("ratssitzung.html", "2017-10-09T01:40:00+02:00"),
         ("wahlergebnis.html", "2017-09-28T00:00:00+02:00"),
