@@ -35,8 +35,12 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<View>) -> Response {
-    let config = state.config();
     let summaries = super::summaries(state.as_ref()).await;
+    super::off_worker(move || index_page(&state, &summaries)).await
+}
+
+fn index_page(state: &View, summaries: &Summaries) -> Response {
+    let config = state.config();
     let base = config.server.base_url().to_owned();
     let mut head = String::new();
     let mut body = String::new();
@@ -58,7 +62,7 @@ pub async fn index(State(state): State<View>) -> Response {
         );
         body.push_str("<ul class=\"tree\">");
         for section in site.sections.iter().filter(|s| s.parent.is_none()) {
-            section_tree(&summaries, &base, site, section, &mut head, &mut body);
+            section_tree(summaries, &base, site, section, &mut head, &mut body);
         }
         body.push_str("</ul></section>\n");
     }
@@ -170,6 +174,10 @@ pub fn health_name(s: Health) -> &'static str {
 
 /// `GET /opml`: OPML 2.0 with an outline per site and per section.
 pub async fn opml(State(state): State<View>) -> Response {
+    super::off_worker(move || opml_page(&state)).await
+}
+
+fn opml_page(state: &View) -> Response {
     let config = state.config();
     let base = config.server.base_url().to_owned();
     let mut out = String::from(
