@@ -3,6 +3,7 @@
 //! with compression, a request timeout and a body limit.
 
 pub mod feed;
+pub mod opml;
 pub mod pages;
 mod status;
 
@@ -104,7 +105,7 @@ pub struct Http {
 pub fn routes(view: View, feeds: feed::Feeds) -> Router {
     let others = Router::new()
         .route("/", get(pages::index))
-        .route("/opml", get(pages::opml))
+        .route("/opml", get(opml::opml))
         .route("/healthz", get(status::healthz))
         .route("/metrics", get(status::metrics))
         .layer(CompressionLayer::new())

@@ -1,15 +1,13 @@
-//! `/` (the HTML index) and `/opml`.
+//! `/`: the HTML index.
 
 use std::fmt::Write;
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 
 use super::View;
 use crate::config::spec::{SectionSpec, SiteSpec};
-use crate::model::SectionId;
 use crate::render::Format;
 use crate::store::{State as Health, Summaries};
 
@@ -169,65 +167,5 @@ pub fn health_name(s: Health) -> &'static str {
         Health::Ok => "ok",
         Health::Stale => "stale",
         Health::Failing => "failing",
-    }
-}
-
-/// `GET /opml`: OPML 2.0 with an outline per site and per section.
-pub async fn opml(State(state): State<View>) -> Response {
-    super::off_worker(move || opml_page(&state)).await
-}
-
-fn opml_page(state: &View) -> Response {
-    let config = state.config();
-    let base = config.server.base_url().to_owned();
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n<head><title>portalfeed feeds</title></head>\n<body>\n",
-    );
-    for site in &config.sites {
-        let _ = writeln!(
-            out,
-            "<outline text=\"{t}\" title=\"{t}\" type=\"rss\" xmlUrl=\"{}\" htmlUrl=\"{}\">",
-            escape(&feed_url(&base, site.id.as_str(), Format::Rss)),
-            escape(site.url.as_str()),
-            t = escape(&site.title)
-        );
-        for section in site.sections.iter().filter(|s| s.parent.is_none()) {
-            opml_section(&mut out, &base, site, &section.id, 1);
-        }
-        out.push_str("</outline>\n");
-    }
-    out.push_str("</body>\n</opml>\n");
-    ([(header::CONTENT_TYPE, "text/x-opml; charset=utf-8")], out).into_response()
-}
-
-fn opml_section(out: &mut String, base: &str, site: &SiteSpec, id: &SectionId, depth: usize) {
-    let Some(section) = site.section(id.as_str()) else {
-        return;
-    };
-    let html = section
-        .source
-        .as_ref()
-        .map_or_else(|| site.url.to_string(), |s| s.url.to_string());
-    let _ = write!(
-        out,
-        "{}<outline text=\"{t}\" title=\"{t}\" type=\"rss\" xmlUrl=\"{}\" htmlUrl=\"{}\"",
-        "  ".repeat(depth),
-        escape(&feed_url(
-            base,
-            &format!("{}/{}", site.id, section.id),
-            Format::Rss
-        )),
-        escape(&html),
-        t = escape(&section.title)
-    );
-    let children: Vec<SectionId> = site.children(id).map(|c| c.id.clone()).collect();
-    if children.is_empty() {
-        out.push_str("/>\n");
-    } else {
-        out.push_str(">\n");
-        for c in &children {
-            opml_section(out, base, site, c, depth + 1);
-        }
-        let _ = writeln!(out, "{}</outline>", "  ".repeat(depth));
     }
 }
