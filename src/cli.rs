@@ -150,6 +150,17 @@ fn install_overrides(listen: Option<&str>) -> Result<(), config::overrides::Over
 /// `check`: every error on stderr (exit 1) or a summary on stdout (exit 0).
 pub fn check(path: &Path) -> ExitCode {
     match config::load(path) {
+        Ok(cfg) if cfg.sites.is_empty() => {
+            // Valid TOML with nothing to serve (an empty file, say) is a
+            // mistake, not a config.
+            eprintln!(
+                "{}:1:1: sites: no sites configured (hint: add a [[sites]] table with at least \
+                 one section; config/portalfeed.toml has a commented example)",
+                path.display()
+            );
+            eprintln!("{}: 1 error", path.display());
+            ExitCode::FAILURE
+        }
         Ok(cfg) => {
             println!("{}: ok: {}", path.display(), cfg.summary());
             ExitCode::SUCCESS
@@ -263,16 +274,17 @@ async fn scrape_cmd(
     })
 }
 
+/// The diagnosis of one scrape on stderr: pages, warnings, field problems.
 fn write_diagnosis(
     out: &mut impl Write,
     label: &str,
     report: &ScrapeReport,
 ) -> std::io::Result<()> {
-    let matched: usize = report.pages.iter().map(|(_, n)| n).sum();
     writeln!(
         out,
-        "{label}: {} list page(s) fetched, {matched} items matched, {} entries, {} article(s) fetched",
+        "{label}: {} list page(s) fetched, {} items matched, {} entries, {} article(s) fetched",
         report.pages.len(),
+        report.matched(),
         report.entries.len(),
         report.articles_fetched
     )?;
@@ -286,18 +298,11 @@ fn write_diagnosis(
             report.left_out
         )?;
     }
-    for (i, item) in report.items.iter().enumerate() {
-        if item.problems.is_empty() {
-            continue;
-        }
-        let name = item
-            .title
-            .as_deref()
-            .or(item.link.as_deref())
-            .unwrap_or("(no title, no link)");
-        for p in &item.problems {
-            writeln!(out, "  item {}: {name}: {}: {}", i + 1, p.field, p.problem)?;
-        }
+    for line in report.warning_lines() {
+        writeln!(out, "  warning: {line}")?;
+    }
+    for line in report.problem_lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

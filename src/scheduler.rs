@@ -42,6 +42,8 @@ pub struct RunReport {
     pub error: Option<String>,
     /// Per-item problems (field and what), when it ran.
     pub problems: Vec<String>,
+    /// What did not stop the scrape (paging ended early, charset notes).
+    pub warnings: Vec<String>,
 }
 
 struct Task {
@@ -397,38 +399,23 @@ async fn run_scrape(
         duration_ms: ms,
         error: None,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let stored = match result {
-        Ok(ScrapeOutcome::Scraped(scraped)) if scraped.entries.is_empty() => {
-            let matched: usize = scraped.pages.iter().map(|(_, n)| n).sum();
-            let error = format!(
-                "selector matched nothing usable: {matched} list item(s) matched but none had a usable link (list.link `{}`)",
-                section
-                    .source
-                    .as_ref()
-                    .map_or("", |s| s.list.link.css.source.as_str())
-            );
-            report.outcome = "failed";
-            report.error = Some(error.clone());
-            deps.store
-                .record_failure(&key, error, Attempt::new(now, ms))
-                .await
-        }
         Ok(ScrapeOutcome::Scraped(scraped)) => {
-            report.problems = scraped
-                .items
-                .iter()
-                .flat_map(|i| {
-                    let name = i.link.clone().unwrap_or_default();
-                    i.problems
-                        .iter()
-                        .map(move |p| format!("{name}: {}: {}", p.field, p.problem))
-                })
-                .collect();
+            report.problems = scraped.problem_lines();
+            report.warnings = scraped.warning_lines();
+            // Health lists the section's warnings first, then the field problems.
             let attempt = Attempt {
                 at: now,
                 duration_ms: ms,
-                warnings: report.problems.iter().take(MAX_WARNINGS).cloned().collect(),
+                warnings: report
+                    .warnings
+                    .iter()
+                    .chain(&report.problems)
+                    .take(MAX_WARNINGS)
+                    .cloned()
+                    .collect(),
             };
             let merged = deps
                 .store
@@ -509,8 +496,17 @@ async fn previous(store: &dyn Store, key: &SectionKey) -> Previous {
         tracing::warn!(error = %e, "store unreadable: no article reused");
         HashMap::new()
     });
+    // Entries stored before: a new undated entry takes its first-seen time
+    // instead of an estimate from its neighbours.
+    let section_known = store
+        .summary(key)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.entries > 0);
     Previous {
         list_validators,
         entries,
+        section_known,
     }
 }

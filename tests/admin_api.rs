@@ -47,6 +47,7 @@ async fn auth_is_required_and_checked() {
         (Method::DELETE, "/api/sites/demo/sections/local"),
         (Method::POST, "/api/sites/demo/sections/local/refresh"),
         (Method::POST, "/api/preview"),
+        (Method::POST, "/api/suggest"),
         (Method::GET, "/api/config"),
         (Method::PUT, "/api/config"),
     ] {
@@ -506,4 +507,62 @@ async fn preview_reports_fields_and_saves_nothing() {
         "preview saves nothing"
     );
     service.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn suggest_finds_a_section_that_previews_and_saves_nothing() {
+    let portal = FixturePortal::start().await.expect("portal");
+    portal.set_page("/empty/", "<!DOCTYPE html><html><body></body></html>");
+    let (service, _dir, path) = start_from_file(&portal, |t| t).await;
+    let base = service.base_url();
+    let http = client();
+    let before = std::fs::read_to_string(&path).expect("file");
+    let url = format!("{}/shishixinwen/hotnews/guojixinwen3/", portal.base_url());
+    let (status, _, found) = call(
+        &http,
+        Method::POST,
+        &format!("{base}/api/suggest"),
+        Some(TOKEN),
+        Some(json!({ "url": url })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["site"], "demo");
+    assert_eq!(found["site_exists"], true);
+    assert_eq!(found["section"]["url"], url);
+    assert_eq!(found["section"]["list"]["item"], "ul.list > li", "{found}");
+    // The demo site's article rules read these articles: none of its own.
+    assert!(found["section"]["article"].is_null(), "{found}");
+    assert!(
+        found["config"]
+            .as_str()
+            .unwrap_or("")
+            .contains("[[sites.sections]]")
+    );
+    // What it found previews at once, with entries.
+    let (status, _, preview) = post_preview(&http, &base, found["section"].clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(preview["ok"], true, "{preview}");
+    assert!(
+        preview["entries"].as_array().is_some_and(|e| e.len() >= 2),
+        "{preview}"
+    );
+    // A page with no list, a missing and a bad url: 422 naming `url`.
+    for body in [
+        json!({ "url": format!("{}/empty/", portal.base_url()) }),
+        json!({}),
+        json!({ "url": "ftp://example.org/" }),
+    ] {
+        let (status, _, err) = call(
+            &http,
+            Method::POST,
+            &format!("{base}/api/suggest"),
+            Some(TOKEN),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {err}");
+        assert_eq!(err["field"], "url", "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).expect("file"), before);
 }

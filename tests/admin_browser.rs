@@ -287,7 +287,8 @@ async fn drive(page: &Page<'_>, token: &str, config_path: &Path) -> anyhow::Resu
     ensure!(page.find("#editor").await?.is_displayed().await?);
     ensure!(page.value("#field-list-summary").await? == "p");
     ensure!(page.value("#field-pages").await? == "2");
-    ensure!(page.value("#field-url").await?.ends_with("/bendixinwen3/"));
+    let local_url = page.value("#field-url").await?;
+    ensure!(local_url.ends_with("/bendixinwen3/"));
 
     // Preview a narrower item selector with a date selector that matches
     // nothing: two items on each of the two pages (the second of each is the
@@ -415,7 +416,46 @@ async fn drive(page: &Page<'_>, token: &str, config_path: &Path) -> anyhow::Resu
         "the group was not deleted"
     );
 
+    detect(
+        page,
+        config_path,
+        &local_url.replace("bendixinwen3", "guojixinwen3"),
+    )
+    .await?;
     phone(page).await
+}
+
+/// New section, Detect from URL: the form fills in from the list page and
+/// the preview runs at once; nothing is saved.
+async fn detect(page: &Page<'_>, config_path: &Path, url: &str) -> anyhow::Result<()> {
+    let file_before = std::fs::read_to_string(config_path)?;
+    page.click("#new-section").await?;
+    ensure!(
+        page.find("#detect").await?.is_displayed().await?,
+        "Detect from URL is shown for a new section"
+    );
+    page.set("#detect-url", url).await?;
+    page.click("#detect-run").await?;
+    page.wait_value("#field-list-item", "ul.list > li").await?;
+    ensure!(page.value("#field-site").await? == "demo");
+    ensure!(page.value("#field-url").await? == url);
+    ensure!(page.value("#field-id").await? == "guojixinwen3");
+    page.wait_css("#preview-results tbody tr").await?;
+    let first_row = page.text("#preview-results tbody tr").await?;
+    ensure!(
+        !first_row.is_empty(),
+        "the preview shows the detected entries"
+    );
+    ensure!(
+        std::fs::read_to_string(config_path)? == file_before,
+        "Detect changed the config file"
+    );
+    // An existing section shows no Detect.
+    page.click(r#"#sections button[data-site="demo"][data-section="local"]"#)
+        .await?;
+    page.wait_value("#field-id", "local").await?;
+    ensure!(!page.find("#detect").await?.is_displayed().await?);
+    page.click("#close-editor").await
 }
 
 async fn log_in(page: &Page<'_>, token: &str) -> anyhow::Result<()> {

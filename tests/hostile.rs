@@ -447,3 +447,222 @@ async fn huge_titles_and_contents_are_cut() {
         item["problems"]
     );
 }
+
+#[tokio::test]
+async fn wrong_tokens_are_limited_per_address() {
+    let portal = FixturePortal::start().await.expect("portal");
+    let (service, _dir, _path) = start_from_file(&portal, |t| t).await;
+    let base = service.base_url();
+    let http = client();
+    let api = format!("{base}/api/sections");
+    // No credential at all is not a guess: never limited.
+    for _ in 0..15 {
+        let r = http.get(&api).send().await.expect("request");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let r = http
+            .get(&api)
+            .bearer_auth(format!("guess-{i}"))
+            .send()
+            .await
+            .expect("request");
+        statuses.push(r.status().as_u16());
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            let after: u64 = r.headers()[header::RETRY_AFTER]
+                .to_str()
+                .expect("text")
+                .parse()
+                .expect("seconds");
+            assert!((1..=60).contains(&after), "Retry-After {after}");
+        }
+    }
+    assert_eq!(&statuses[..10], &[401; 10], "{statuses:?}");
+    assert_eq!(&statuses[10..], &[429, 429], "{statuses:?}");
+    // While it waits, the right token gets no answer either (no faster
+    // guessing), nor does the login form.
+    let r = http
+        .get(&api)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let r = http
+        .post(format!("{base}/admin/login"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("token=another-guess")
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Feeds are not affected.
+    let r = http
+        .get(format!("{base}/feeds/demo/local.atom"))
+        .send()
+        .await
+        .expect("feed");
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_slow_admin_body_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let portal = FixturePortal::start().await.expect("portal");
+    let (service, _dir, _path) = start_from_file(&portal, |t| t).await;
+    let addr = service.base_url().trim_start_matches("http://").to_owned();
+    let mut sock = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "PUT /api/sites/demo/sections/local HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
+    );
+    sock.write_all(head.as_bytes()).await.expect("head");
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    // One byte a second; the server must answer (408) long before the
+    // 1,000 bytes are sent.
+    for _ in 0..30 {
+        tokio::select! {
+            n = sock.read(&mut buf) => {
+                let n = n.unwrap_or(0);
+                answer.extend_from_slice(&buf[..n]);
+                break;
+            }
+            () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {
+                if sock.write_all(b" ").await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(25));
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let portal = FixturePortal::start().await.expect("portal");
+    let (service, _dir, _path) = start_from_file(&portal, |t| t).await;
+    let base = service.base_url();
+    let http = client();
+    for path in ["/", "/admin"] {
+        let r = http
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("page");
+        let h = r.headers().clone();
+        let csp = h[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("text")
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.starts_with("default-src 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        let body = r.text().await.expect("body");
+        if path == "/" {
+            // Its one inline style is allowed by its hash, and nothing else.
+            let style = body
+                .split_once("<style>")
+                .and_then(|(_, rest)| rest.split_once("</style>"))
+                .map(|(s, _)| s)
+                .expect("an inline style");
+            let hash =
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(style.as_bytes()));
+            assert!(csp.contains(&format!("style-src 'sha256-{hash}'")), "{csp}");
+            assert!(!body.contains("<script"), "no script on the index");
+        } else {
+            assert!(csp.contains("script-src 'self'"), "{csp}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn control_characters_in_titles_and_ids_are_refused() {
+    let portal = FixturePortal::start().await.expect("portal");
+    let (service, _dir, _path) = start_from_file(&portal, |t| t).await;
+    let base = service.base_url();
+    let http = client();
+    let section = local_section(&http, &base).await;
+    let put = |body: Value, url: String| {
+        let http = http.clone();
+        async move {
+            let r = http
+                .put(url)
+                .bearer_auth(TOKEN)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .expect("put");
+            let status = r.status();
+            let v: Value =
+                serde_json::from_slice(&r.bytes().await.expect("body")).unwrap_or(Value::Null);
+            (status, v)
+        }
+    };
+    let mut bad = section.clone();
+    bad["title"] = json!("Local\u{7}\u{1b}[31m news");
+    let (status, err) = put(bad, format!("{base}/api/sites/demo/sections/local")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "title", "{err}");
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("control character U+0007"),
+        "{err}"
+    );
+    let mut bad = section.clone();
+    bad["id"] = json!("lo\u{0}cal");
+    let (status, err) = put(bad, format!("{base}/api/sites/demo/sections/lo%00cal")).await;
+    assert!(status.is_client_error(), "{status} {err}");
+    // Nothing of it reached an output.
+    for path in ["/", "/opml", "/healthz"] {
+        let body = http
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("get")
+            .bytes()
+            .await
+            .expect("body");
+        assert!(
+            !body
+                .iter()
+                .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')),
+            "{path} has a control character"
+        );
+    }
+}
+
+#[test]
+fn check_refuses_a_config_with_no_sites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [
+        ("empty.toml", ""),
+        ("defaults-only.toml", "[defaults]\ninterval = \"15m\"\n"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portalfeed"))
+            .args(["check", "--config"])
+            .arg(&path)
+            .output()
+            .expect("check runs");
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("{name}:1:1: sites: no sites configured")),
+            "{stderr}"
+        );
+    }
+}

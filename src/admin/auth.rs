@@ -2,7 +2,16 @@
 //! constant time; the admin page keeps it in an `HttpOnly; SameSite=Strict`
 //! cookie, and its mutating requests must come from the same origin.
 
-use axum::http::{HeaderMap, Method, header};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::extract::ConnectInfo;
+use axum::http::{Extensions, HeaderMap, Method, header};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 
 /// Name of the cookie the admin page keeps the token in.
@@ -112,6 +121,15 @@ pub fn check(token: &Token, method: &Method, headers: &HeaderMap) -> Result<Cred
     Ok(Credential::Cookie)
 }
 
+/// True when the request presents a credential (a bearer token or the
+/// admin cookie), right or wrong: only those count as failed attempts.
+pub fn presents_credential(headers: &HeaderMap) -> bool {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
+    bearer || cookie_value(headers, COOKIE).is_some_and(|c| !c.is_empty())
+}
+
 /// True when `Origin` names the host the request was sent to.
 pub fn same_origin(headers: &HeaderMap) -> bool {
     let (Some(origin), Some(host)) = (
@@ -137,6 +155,82 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// Failed authentications allowed per client address and minute.
+pub const FAILURES_PER_MINUTE: u32 = 10;
+
+/// Limits failed authentications per client address: [`FAILURES_PER_MINUTE`]
+/// (a burst, then one more every few seconds); past that the address gets
+/// `429` with `Retry-After` for every admin request that needs a token, right
+/// or wrong, until the wait is over (so guessing gets no faster).
+#[derive(Debug)]
+pub struct Limiter {
+    failures: DefaultKeyedRateLimiter<IpAddr>,
+    /// Addresses refused until then.
+    blocked: Mutex<HashMap<IpAddr, Instant>>,
+}
+
+/// Entries kept before old ones are dropped.
+const MAX_TRACKED: usize = 10_000;
+
+impl Default for Limiter {
+    fn default() -> Self {
+        Self::new(NonZeroU32::new(FAILURES_PER_MINUTE).unwrap_or(NonZeroU32::MIN))
+    }
+}
+
+impl Limiter {
+    /// `per_minute` failures a minute per address.
+    pub fn new(per_minute: NonZeroU32) -> Self {
+        Self {
+            failures: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            blocked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err(wait)` while `ip` must wait before trying again.
+    pub fn admit(&self, ip: IpAddr) -> Result<(), Duration> {
+        let blocked = self.blocked.lock().unwrap_or_else(PoisonError::into_inner);
+        match blocked.get(&ip) {
+            Some(until) => match until.checked_duration_since(Instant::now()) {
+                Some(wait) if !wait.is_zero() => Err(wait),
+                _ => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+
+    /// Records a failed authentication from `ip`; `Some(wait)` when that
+    /// was one too many (the address now waits).
+    pub fn failed(&self, ip: IpAddr) -> Option<Duration> {
+        if self.failures.len() > MAX_TRACKED {
+            self.failures.retain_recent();
+        }
+        let not_until = self.failures.check_key(&ip).err()?;
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        let wait = wait.max(Duration::from_secs(1));
+        let mut blocked = self.blocked.lock().unwrap_or_else(PoisonError::into_inner);
+        if blocked.len() > MAX_TRACKED {
+            let now = Instant::now();
+            blocked.retain(|_, until| *until > now);
+        }
+        blocked.insert(ip, Instant::now() + wait);
+        Some(wait)
+    }
+}
+
+/// The client address of a request (the TCP peer); unspecified when the
+/// request came without a socket (tests driving the router directly).
+pub fn client_ip(extensions: &Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// `Retry-After` seconds for `wait` (rounded up).
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 #[cfg(test)]
@@ -181,6 +275,32 @@ mod tests {
             (header::ORIGIN, "http://evil.example"),
         ]);
         assert_eq!(check(&t, &Method::PUT, &other), Err(Refusal::CrossOrigin));
+    }
+
+    #[test]
+    fn failures_past_the_limit_make_the_address_wait() {
+        let limiter = Limiter::new(NonZeroU32::new(3).expect("non-zero"));
+        let ip: IpAddr = "192.0.2.7".parse().expect("ip");
+        let other: IpAddr = "192.0.2.8".parse().expect("ip");
+        for _ in 0..3 {
+            assert_eq!(limiter.admit(ip), Ok(()));
+            assert_eq!(limiter.failed(ip), None);
+        }
+        let wait = limiter
+            .failed(ip)
+            .expect("the fourth failure is one too many");
+        assert!(
+            wait >= Duration::from_secs(1) && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
+        let refused = limiter.admit(ip).expect_err("waits");
+        assert!(refused <= wait);
+        assert!(retry_after_secs(refused) >= 1);
+        assert_eq!(
+            limiter.admit(other),
+            Ok(()),
+            "other addresses are not affected"
+        );
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The admin API (`/api/...`) and page (`/admin`): list sections with their
 //! health, read, write and delete a section's config (written to the file
 //! with comments kept, applied live), scrape now, preview a section config
-//! without saving, read and replace the whole config.
+//! without saving, suggest a section from a list page's URL, read and
+//! replace the whole config.
 
 mod api;
 pub mod auth;
 pub mod edit;
 mod page;
 mod preview;
+mod suggest;
 
 use std::sync::Arc;
 
@@ -29,6 +31,8 @@ pub struct Admin {
     pub token: Token,
     /// Held while the config file is read, edited and written.
     pub edit_lock: tokio::sync::Mutex<()>,
+    /// Failed authentications per client address.
+    pub limiter: auth::Limiter,
 }
 
 impl Admin {
@@ -42,6 +46,7 @@ impl Admin {
         Self {
             token,
             edit_lock: tokio::sync::Mutex::new(()),
+            limiter: auth::Limiter::default(),
         }
     }
 }
@@ -108,6 +113,7 @@ pub fn off_routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/admin", get(page::off))
         .route("/admin/", get(page::off))
+        .layer(middleware::map_response(admin_page_headers))
 }
 
 /// The admin routes (only mounted when the token is set).
@@ -125,6 +131,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             post(api::refresh),
         )
         .route("/api/preview", post(preview::preview))
+        .route("/api/suggest", post(suggest::suggest))
         .route("/api/config", get(api::get_config).put(api::put_config))
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()
@@ -134,26 +141,89 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/admin/logout", post(page::logout))
         .route("/admin/app.js", get(page::script))
         .route("/admin/app.css", get(page::style))
+        .layer(middleware::map_response(admin_page_headers))
         .merge(api)
+        .layer(middleware::from_fn(body_within_limit))
+}
+
+/// Longest an admin request may take to send its body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads the request body within [`BODY_TIMEOUT`] (a client sending a
+/// byte a second gets `408`), then hands it on whole.
+async fn body_within_limit(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let read = axum::body::to_bytes(body, crate::http::BODY_LIMIT);
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, read).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body not readable or over the limit: {e}"),
+            )
+            .into_response();
+        }
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "request body not received within {} s",
+                    BODY_TIMEOUT.as_secs()
+                ),
+            )
+            .into_response();
+        }
+    };
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// The admin pages' security headers.
+async fn admin_page_headers(mut r: Response) -> Response {
+    crate::http::security::page_headers(r.headers_mut(), &crate::http::security::ADMIN_CSP);
+    r
 }
 
 async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Some(admin) = state.admin.as_ref() else {
         return ApiError::new(StatusCode::NOT_FOUND, "the admin API is off").into_response();
     };
+    let ip = auth::client_ip(req.extensions());
+    if let Err(wait) = admin.limiter.admit(ip) {
+        return too_many_failures(wait);
+    }
     match auth::check(&admin.token, req.method(), req.headers()) {
         Ok(_) => next.run(req).await,
-        Err(Refusal::Unauthorized) => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong admin token: send `Authorization: Bearer <token>`",
-        )
-        .into_response(),
+        Err(Refusal::Unauthorized) => match auth::presents_credential(req.headers())
+            .then(|| admin.limiter.failed(ip))
+            .flatten()
+        {
+            Some(wait) => too_many_failures(wait),
+            None => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong admin token: send `Authorization: Bearer <token>`",
+            )
+            .into_response(),
+        },
         Err(Refusal::CrossOrigin) => ApiError::new(
             StatusCode::FORBIDDEN,
             "cross-origin change refused: the request's Origin is not this server",
         )
         .into_response(),
     }
+}
+
+/// `429` with `Retry-After` for an address past its failed authentications.
+pub fn too_many_failures(wait: std::time::Duration) -> Response {
+    let secs = auth::retry_after_secs(wait);
+    let mut r = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("too many failed authentications from this address: try again in {secs} s"),
+    )
+    .into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    r
 }
 
 /// Logs an admin change: who (token fingerprint), what, when (the log line's time).

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use axum::Form;
-use axum::extract::State;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -56,17 +59,25 @@ pub struct Login {
 /// `POST /admin/login`.
 pub async fn login(
     State(state): State<Arc<AppState>>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<Login>,
 ) -> Response {
     let Some(admin) = state.admin.as_ref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let ip = connect.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.0.ip());
+    if let Err(wait) = admin.limiter.admit(ip) {
+        return super::too_many_failures(wait);
+    }
     if headers.contains_key(header::ORIGIN) && !auth::same_origin(&headers) {
         return login_page(StatusCode::FORBIDDEN, "Cross-origin login refused.");
     }
     let token = form.token.trim();
     if !admin.token.matches(token) {
+        if let Some(wait) = admin.limiter.failed(ip) {
+            return super::too_many_failures(wait);
+        }
         return login_page(StatusCode::UNAUTHORIZED, "Wrong token.");
     }
     tracing::info!(who = admin.token.fingerprint(), "admin login");

@@ -197,7 +197,7 @@ fn compile_site(
             raw.title.as_ref(),
             "the site's name, shown in feed titles",
         )
-        .and_then(|t| v::non_empty(ctx, &path.key("title"), t));
+        .and_then(|t| v::title(ctx, &path.key("title"), t));
     let url = ctx
         .required(
             &path.key("url"),

@@ -211,6 +211,10 @@ pub struct RawSection {
     /// The "next page" link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<RawField>,
+    /// URL template of the later list pages: `{i}` 0-based index, `{p}`
+    /// 1-based number (`index_{i}.html`, `?page={p}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
     /// `[sites.sections.list]`, required with `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<RawList>,
@@ -239,6 +243,12 @@ pub struct RawList {
     /// The entry's summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<RawField>,
+    /// The entry's author or publishing department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<RawField>,
+    /// The entry's category (added to the section's title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<RawField>,
 }
 
 /// `[sites.article]` or `[sites.sections.article]`.

@@ -306,7 +306,7 @@ fn an_error_in_one_section_hides_none_in_others() {
         errors(&text),
         vec![
             "t.toml:10:1: sites[0].sections[0].pages: expected an integer, found a string",
-            "t.toml:11:1: sites[0].sections[0].bogus: unknown key `bogus` (hint: known keys here: `id`, `title`, `parent`, `url`, `pages`, `next_page`, `list`, `article`, `interval`, `max_items`, `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`, `allow_private`, `scrape_deadline`, `max_content`)",
+            "t.toml:11:1: sites[0].sections[0].bogus: unknown key `bogus` (hint: known keys here: `id`, `title`, `parent`, `url`, `pages`, `next_page`, `page_url`, `list`, `article`, `interval`, `max_items`, `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`, `allow_private`, `scrape_deadline`, `max_content`)",
             "t.toml:16:10: sites[0].sections[1].list.item: invalid CSS selector `li >`: dangling combinator (hint: a CSS selector like `ul.list > li` or `a[href]`)",
         ]
     );

@@ -317,7 +317,7 @@ mod tests {
         assert_eq!(
             lines(&d),
             vec![
-                "sites[1].article.title: expected a CSS selector string or a table { css, attr, regex, format }, found an integer"
+                "sites[1].article.title: expected a CSS selector string or a table { css, attr, regex, format, contains, matches, exclude }, found an integer"
             ]
         );
     }

@@ -205,6 +205,22 @@ pub(super) fn non_empty(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<St
     Some(s.trim().to_owned())
 }
 
+/// A title: not empty, no control characters (they break OPML and have no
+/// place in a feed reader's list).
+pub(super) fn title(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<String> {
+    if let Some(c) = s.chars().find(|c| c.is_control()) {
+        ctx.push(
+            Problem::new(
+                path.clone(),
+                format!("contains the control character U+{:04X}", u32::from(c)),
+            )
+            .hint("a title is one line of printable text"),
+        );
+        return None;
+    }
+    non_empty(ctx, path, s)
+}
+
 /// A chrono-tz zone name.
 pub(super) fn timezone(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<Tz> {
     if let Ok(tz) = s.trim().parse::<Tz>() {

@@ -5,6 +5,7 @@
 pub mod feed;
 pub mod opml;
 pub mod pages;
+pub mod security;
 mod status;
 
 use std::convert::Infallible;
@@ -151,7 +152,7 @@ pub async fn serve(listener: TcpListener, http: Http, mut stop: watch::Receiver<
         .header_read_timeout(Duration::from_secs(10))
         .keep_alive(true);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(conn) => conn,
                 Err(e) => {
@@ -187,7 +188,7 @@ pub async fn serve(listener: TcpListener, http: Http, mut stop: watch::Receiver<
             }
             let shared = shared.clone();
             Either::Right(Box::pin(async move {
-                dispatch(&shared, req)
+                dispatch(&shared, req, peer)
                     .await
                     .map(|r| r.map(BodyEither::Right))
             }))
@@ -205,9 +206,13 @@ pub async fn serve(listener: TcpListener, http: Http, mut stop: watch::Receiver<
 /// Everything but feeds, through the router.
 async fn dispatch(
     http: &Http,
-    req: hyper::Request<Incoming>,
+    mut req: hyper::Request<Incoming>,
+    peer: std::net::SocketAddr,
 ) -> Result<Response<Body>, Infallible> {
     let route = route_of(req.uri().path());
+    // The client address, for the admin side's limit on failed logins.
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
     let response = http.router.clone().oneshot(req.map(Body::new)).await?;
     if route != Route::Other {
         http.feeds

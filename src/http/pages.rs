@@ -16,6 +16,7 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            c if is_stray_control(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -25,6 +26,17 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// Control characters other than tab and line breaks: they have no place
+/// in a page, break XML (OPML) and are dropped from every output.
+pub fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `s` without [`is_stray_control`] characters.
+pub fn printable(s: &str) -> String {
+    s.chars().filter(|&c| !is_stray_control(c)).collect()
 }
 
 fn feed_url(base: &str, path: &str, format: Format) -> String {
@@ -75,21 +87,27 @@ fn index_page(state: &View, summaries: &Summaries) -> Response {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>portalfeed</title>
 {head}<link rel="alternate" type="text/x-opml" title="All feeds (OPML)" href="{base}/opml">
-<style>
-body{{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}}
-h1{{font-size:1.4rem}} h2{{font-size:1.15rem;margin-top:2rem}}
-ul.tree,ul.tree ul{{list-style:none;padding-left:1.2rem}} li{{margin:.3rem 0}}
-.feeds a{{font-size:.8rem;margin-left:.4rem}} .meta{{color:#666;font-size:.85rem}}
-.ok{{color:#176f2c}} .stale{{color:#8a6d00}} .failing{{color:#b00020;font-weight:600}} .pending{{color:#666}}
-.error{{color:#b00020;font-size:.85rem;display:block}}
-</style></head><body>
+<style>{INDEX_STYLE}</style></head><body>
 <h1>portalfeed</h1>
 <p>Feeds of portals that publish none. <a href="{base}/opml">OPML of every feed</a> · <a href="{base}/healthz">health</a> · <a href="{base}/metrics">metrics</a>{admin}</p>
 {body}</body></html>
 "#
     );
-    Html(page).into_response()
+    let mut r = Html(page).into_response();
+    super::security::page_headers(r.headers_mut(), &super::security::INDEX_CSP);
+    r
 }
+
+/// The index page's only style sheet, inline (its hash is in the page's
+/// `Content-Security-Policy`).
+pub const INDEX_STYLE: &str = "
+body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}
+h1{font-size:1.4rem} h2{font-size:1.15rem;margin-top:2rem}
+ul.tree,ul.tree ul{list-style:none;padding-left:1.2rem} li{margin:.3rem 0}
+.feeds a{font-size:.8rem;margin-left:.4rem} .meta{color:#666;font-size:.85rem}
+.ok{color:#176f2c} .stale{color:#8a6d00} .failing{color:#b00020;font-weight:600} .pending{color:#666}
+.error{color:#b00020;font-size:.85rem;display:block}
+";
 
 fn feed_links(base: &str, path: &str) -> String {
     let mut s = String::from("<span class=\"feeds\">");

@@ -65,7 +65,11 @@ fn health_report(state: &View, summaries: &crate::store::Summaries) -> Response 
                 state: super::pages::health_name(s),
                 last_success: data.health.last_success,
                 last_attempt: data.health.last_attempt,
-                last_error: data.health.last_error.clone(),
+                last_error: data
+                    .health
+                    .last_error
+                    .as_deref()
+                    .map(super::pages::printable),
                 consecutive_failures: data.health.consecutive_failures,
                 entries: data.entries,
                 next_scrape: state.next_scrape(&key),
@@ -74,7 +78,7 @@ fn health_report(state: &View, summaries: &crate::store::Summaries) -> Response 
         }
     }
     let failing = sections.iter().filter(|s| s.state == "failing").count();
-    let config_error = state.config_error();
+    let config_error = state.config_error().as_deref().map(super::pages::printable);
     let status = if !sections.is_empty() && failing == sections.len() {
         "failing"
     } else if failing > 0 || config_error.is_some() || store.last_write_error.is_some() {
@@ -94,7 +98,10 @@ fn health_report(state: &View, summaries: &crate::store::Summaries) -> Response 
             config_error,
             store: StoreReport {
                 write_failures: store.write_failures,
-                last_write_error: store.last_write_error,
+                last_write_error: store
+                    .last_write_error
+                    .as_deref()
+                    .map(super::pages::printable),
             },
             sections,
         }),

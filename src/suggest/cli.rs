@@ -58,16 +58,10 @@ pub async fn run(args: &SuggestArgs) -> Result<ExitCode> {
             Some((cfg, path.display().to_string()))
         }
     };
-    let mut settings = Settings::default();
-    if let Some((cfg, _)) = &existing
-        && let Some(s) = cfg
-            .sites
-            .iter()
-            .find(|s| s.url.host_str() == url.host_str())
-            .and_then(|s| s.sections.first())
-    {
-        settings = s.settings.clone();
-    }
+    let mut settings = existing
+        .as_ref()
+        .map(|(cfg, _)| super::settings_for(cfg, &url))
+        .unwrap_or_else(Settings::default);
     // The URL was typed by the person running the command: a loopback or
     // private address is what they mean (the config written says so too).
     if super::site::is_private(&url) {

@@ -127,6 +127,23 @@ pub struct Suggestion {
     pub report: Vec<String>,
     /// The config file (or, with an existing config, the fragment).
     pub text: String,
+    /// With an existing config: the id of its site for this host.
+    pub existing_site: Option<String>,
+    /// With an existing config: whether that site's `[sites.article]`
+    /// reads these articles (the section then needs none of its own).
+    pub reuse_site_article: bool,
+}
+
+/// The fetch settings of the config's site for `url`'s host (its first
+/// section's), or the defaults.
+pub fn settings_for(config: &Config, url: &Url) -> Settings {
+    config
+        .sites
+        .iter()
+        .find(|s| s.url.host_str() == url.host_str())
+        .and_then(|s| s.sections.first())
+        .map(|s| s.settings.clone())
+        .unwrap_or_default()
 }
 
 /// What `suggest` works with.
@@ -235,69 +252,17 @@ pub async fn suggest(
             page = again;
         }
     }
-    let doc = Html::parse_document(&page.html);
-    let base = base_url(&doc, &page.url);
-
-    let candidates = list::candidates(&doc, &base);
-    report.push(format!(
-        "{} candidate list(s) on {}:",
-        candidates.len(),
-        page.url
-    ));
-    for c in candidates.iter().take(8) {
-        report.push(format!(
-            "  {}{}",
-            c.describe(),
-            if c.acceptable() {
-                ""
-            } else {
-                " (not a list of entries)"
-            }
-        ));
-    }
-    let Some(chosen) = candidates.iter().find(|c| c.acceptable()).cloned() else {
-        return Err(no_list(&doc, &page, &candidates));
-    };
-    let list_units: usize = fields::elements(&doc, &chosen)
-        .iter()
-        .map(|(el, _)| dom::units(&dom::text(*el)))
-        .sum();
-    let main = article::main_text(&doc);
-    if main >= 1000 && main > list_units * 3 {
-        return Err(SuggestError::NoList {
-            url: page.url.to_string(),
-            reason: format!(
-                "the page looks like an article: its main text weighs {main} units, while the best list \
-                 (`{}`, {} links) weighs {list_units}; give the URL of the list page that links to it",
-                chosen.item,
-                chosen.items.len()
-            ),
-        });
-    }
-    report.push(format!(
-        "chosen: `{}` (the highest score of the lists of entries)",
-        chosen.item
-    ));
-    if let Some(close) = candidates
-        .iter()
-        .filter(|c| c.acceptable() && c.item != chosen.item)
-        .find(|c| c.score * 1.25 >= chosen.score)
-    {
-        report.push(format!(
-            "note: `{}` scores close ({:.0} against {:.0}); if that is the section you want, put it in list.item",
-            close.item, close.score, chosen.score
-        ));
-    }
-    let Some(fields) = fields::find(&doc, &chosen) else {
-        return Err(SuggestError::NoList {
-            url: page.url.to_string(),
-            reason: format!(
-                "the list `{}` has no title link that one selector names in every item",
-                chosen.item
-            ),
-        });
-    };
-    let pager = pager::find(&doc, &page.html, &base);
+    let Analysis {
+        base,
+        chosen,
+        fields,
+        pager,
+        lang,
+        timezone,
+        timezone_note,
+        section_title,
+        site_title,
+    } = analyze(&page, &mut report)?;
 
     // Article samples: the first distinct same-site entries.
     let mut samples = Vec::new();
@@ -340,9 +305,6 @@ pub async fn suggest(
         }
     };
 
-    let lang = site::language(&doc);
-    let (timezone, timezone_note) = site::timezone(&page.url, lang.as_deref(), &doc);
-    let (section_title, site_title) = site::titles(&doc);
     let (site_id, section_id) = match &opts.ids {
         Some((s, c)) => (s.clone(), c.clone()),
         None => (site::site_id(&page.url), site::section_id(&page.url)),
@@ -391,8 +353,106 @@ pub async fn suggest(
         article,
         report,
         text: String::new(),
+        existing_site: None,
+        reuse_site_article: false,
     };
     finish(suggestion, &page, &samples, opts)
+}
+
+/// What the list page itself shows, read before any other fetch (the
+/// parsed page is not kept across awaits).
+struct Analysis {
+    base: Url,
+    chosen: list::Candidate,
+    fields: fields::ListFields,
+    pager: pager::Pager,
+    lang: Option<String>,
+    timezone: &'static str,
+    timezone_note: String,
+    section_title: String,
+    site_title: String,
+}
+
+/// Finds the list, its fields and pager, and the site settings on `page`.
+fn analyze(page: &Page, report: &mut Vec<String>) -> Result<Analysis, SuggestError> {
+    let doc = Html::parse_document(&page.html);
+    let base = base_url(&doc, &page.url);
+
+    let candidates = list::candidates(&doc, &base);
+    report.push(format!(
+        "{} candidate list(s) on {}:",
+        candidates.len(),
+        page.url
+    ));
+    for c in candidates.iter().take(8) {
+        report.push(format!(
+            "  {}{}",
+            c.describe(),
+            if c.acceptable() {
+                ""
+            } else {
+                " (not a list of entries)"
+            }
+        ));
+    }
+    let Some(chosen) = candidates.iter().find(|c| c.acceptable()).cloned() else {
+        return Err(no_list(&doc, page, &candidates));
+    };
+    let list_units: usize = fields::elements(&doc, &chosen)
+        .iter()
+        .map(|(el, _)| dom::units(&dom::text(*el)))
+        .sum();
+    let main = article::main_text(&doc);
+    if main >= 1000 && main > list_units * 3 {
+        return Err(SuggestError::NoList {
+            url: page.url.to_string(),
+            reason: format!(
+                "the page looks like an article: its main text weighs {main} units, while the best list \
+                 (`{}`, {} links) weighs {list_units}; give the URL of the list page that links to it",
+                chosen.item,
+                chosen.items.len()
+            ),
+        });
+    }
+    report.push(format!(
+        "chosen: `{}` (the highest score of the lists of entries)",
+        chosen.item
+    ));
+    if let Some(close) = candidates
+        .iter()
+        .filter(|c| c.acceptable() && c.item != chosen.item)
+        .find(|c| c.score * 1.25 >= chosen.score)
+    {
+        report.push(format!(
+            "note: `{}` scores close ({:.0} against {:.0}); if that is the section you want, put it in list.item",
+            close.item, close.score, chosen.score
+        ));
+    }
+    let Some(fields) = fields::find(&doc, &chosen) else {
+        return Err(SuggestError::NoList {
+            url: page.url.to_string(),
+            reason: format!(
+                "the list `{}` has no title link that one selector names in every item",
+                chosen.item
+            ),
+        });
+    };
+    let pager = pager::find(&doc, &page.html, &base);
+
+    let lang = site::language(&doc);
+    let (timezone, timezone_note) = site::timezone(&page.url, lang.as_deref(), &doc);
+    let (section_title, site_title) = site::titles(&doc);
+    Ok(Analysis {
+        base,
+        chosen,
+        fields,
+        pager,
+        lang,
+        timezone,
+        timezone_note,
+        section_title,
+        site_title,
+    })
 }
 
 /// Writes the text and checks it: it parses, and its list rules find the
@@ -475,6 +535,8 @@ fn finish(
                         .unwrap_or(base);
                 }
                 s.site.id = site.id.to_string();
+                s.existing_site = Some(site.id.to_string());
+                s.reuse_site_article = reuse;
             }
             writer::fragment(&s, existing.map(|site| site.id.as_str()), reuse, path)
         }

@@ -469,6 +469,7 @@
     if (etag) page.version = etag;
     page.current = { site, id, etag, base: r.data || {}, isNew: false };
     fillForm(site, page.current.base, false);
+    showDetect(false);
     openEditor('Edit ' + site + '/' + id);
     markSelected();
     say('ok', 'Editing ' + site + '/' + id + '. Preview shows what the selectors extract; nothing is saved until Save.');
@@ -479,10 +480,48 @@
     const sites = [...new Set(page.sections.map((s) => s.site))];
     page.current = { site: null, id: null, etag: page.version, base: {}, isNew: true };
     fillForm(sites.length === 1 ? sites[0] : '', { list: {} }, true);
+    showDetect(true);
     openEditor('New section');
     markSelected();
-    say('ok', 'New section: fill in at least the id, the title, the URL and the list selectors.');
-    $('#field-id').focus({ preventScroll: true });
+    say('ok', 'New section: paste the list page URL and Detect, or fill in at least the id, the title, the URL and the list selectors.');
+    $('#detect-url').focus({ preventScroll: true });
+  }
+
+  // ---- Detect from URL (new sections only) ----------------------------------
+
+  function showDetect(on) {
+    $('#detect').hidden = !on;
+    $('#detect-config').hidden = true;
+    $('#detect-config').textContent = '';
+  }
+
+  /** Asks the server to find the section at the URL, fills the form, previews. */
+  async function detect() {
+    const url = $('#detect-url').value.trim();
+    if (!url) {
+      say('error', 'Paste the URL of the section\'s first list page first.');
+      $('#detect-url').focus();
+      return;
+    }
+    say('busy', 'Detecting the list on ' + url + ' (the page and a few articles)…');
+    const r = await api('POST', '/api/suggest', { url });
+    if (!r.ok) {
+      say('error', 'Detect: ' + ((r.data && r.data.error) || 'HTTP ' + r.status));
+      $('#detect-url').focus();
+      return;
+    }
+    const found = r.data || {};
+    page.current = { site: null, id: null, etag: page.version, base: found.section || {}, isNew: true };
+    fillForm(found.site || '', found.section || {}, true);
+    const box = $('#detect-config');
+    if (!found.site_exists) {
+      box.textContent = 'The config has no site for this host yet. Add this to the config file (Config file, then PUT /api/config, or edit the file), then Save:\n\n' + (found.config || '');
+      box.hidden = false;
+      say('error', 'Detected, but the site "' + found.site + '" is not in the config yet: add it first (shown below).');
+      return;
+    }
+    box.hidden = true;
+    await preview();
   }
 
   function markSelected() {
@@ -750,6 +789,13 @@
       // Enter in a field previews (the safe action); only the button saves.
       ev.preventDefault();
       busy($('#preview'), preview);
+    });
+    $('#detect-run').addEventListener('click', () => busy($('#detect-run'), detect));
+    $('#detect-url').addEventListener('keydown', (ev) => {
+      // Enter here detects instead of previewing the still empty form.
+      if (ev.key !== 'Enter') return;
+      ev.preventDefault();
+      busy($('#detect-run'), detect);
     });
     $('#save').addEventListener('click', () => busy($('#save'), save));
     $('#refresh').addEventListener('click', () => busy($('#refresh'), refreshNow));
