@@ -17,6 +17,8 @@ use crate::model::{SectionId, SiteId};
 pub struct Config {
     /// `[server]`.
     pub server: ServerSpec,
+    /// `[store]`.
+    pub store: StoreSpec,
     /// `[[sites]]`, in file order.
     pub sites: Vec<SiteSpec>,
 }
@@ -42,6 +44,28 @@ impl Config {
         )
     }
 }
+
+/// `[store]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSpec {
+    /// A PostgreSQL URL: the store several instances share. `None`: SQLite
+    /// in `server.data_dir` (in memory without it).
+    pub url: Option<String>,
+    /// How long a scrape lease lasts unless renewed.
+    pub lease: Duration,
+}
+
+impl Default for StoreSpec {
+    fn default() -> Self {
+        Self {
+            url: None,
+            lease: DEFAULT_LEASE,
+        }
+    }
+}
+
+/// `[store] lease` when unset.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
 /// `[server]`.
 #[derive(Debug, Clone)]

@@ -364,3 +364,36 @@ fn raw_config_round_trips_through_toml() {
     assert_eq!(raw, again);
     ok(&written);
 }
+
+#[test]
+fn the_store_table_names_a_postgres_url_and_a_lease() {
+    let c = ok("");
+    assert_eq!(c.store.url, None);
+    assert_eq!(c.store.lease, Duration::from_secs(60));
+    let c = ok("[store]\nurl = \"postgres://pf:secret@db:5432/portalfeed\"\nlease = \"5s\"\n");
+    assert_eq!(
+        c.store.url.as_deref(),
+        Some("postgres://pf:secret@db:5432/portalfeed")
+    );
+    assert_eq!(c.store.lease, Duration::from_secs(5));
+    let errs = errors("[store]\nurl = \"mysql://db/pf\"\nlease = \"10ms\"\nmax_connections = 3\n");
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(
+        errs[0].starts_with("t.toml:2:1: store.url: not a PostgreSQL URL"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].starts_with("t.toml:3:1: store.lease: `10ms` is too short"),
+        "{errs:?}"
+    );
+    assert!(errs[2].contains("max_connections"), "{errs:?}");
+    let errs = errors("[store]\nurl = \"postgres://pf:secret@db:notaport/pf\"\n");
+    assert!(
+        errs[0].contains("store.url: invalid PostgreSQL URL"),
+        "{errs:?}"
+    );
+    assert!(
+        !errs[0].contains("secret"),
+        "the password is never shown: {errs:?}"
+    );
+}

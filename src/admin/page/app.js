@@ -592,6 +592,11 @@
       parts.push(el('ul', { class: 'pages' }, ...pages.map((p) =>
         el('li', {}, safeLink(p.url, p.url), ': ' + (p.items ?? 0) + ' item' + (p.items === 1 ? '' : 's')))));
     }
+    // Paging and charset warnings: worded as in `scrape` and /healthz.
+    const warnings = Array.isArray(data.warnings) ? data.warnings : [];
+    if (warnings.length) {
+      parts.push(el('ul', { class: 'warnings' }, ...warnings.map((w) => el('li', { class: 'warning' }, 'Warning: ' + String(w)))));
+    }
     if (data.error) {
       parts.push(el('p', { class: 'summary bad' }, 'Problem' + (data.field ? ' in ' + data.field : '') + ': ' + data.error));
     }
@@ -677,6 +682,8 @@
     const rawText = raw === null ? null : (typeof raw === 'object' ? JSON.stringify(raw) : String(raw));
     if (valueText) td.append(el('span', { class: 'value' }, shorten(valueText, key === 'article.content' ? 110 : 160)));
     if (rawText !== null && rawText !== valueText) td.append(el('span', { class: 'raw' }, shorten(rawText, 160)));
+    // The field's contains / matches / exclude: what picked or trimmed the raw text.
+    if (field.rule) td.append(el('span', { class: 'rule' }, String(field.rule)));
     if (problem) {
       td.append(el('span', { class: 'why' }, problemText ||
         (raw === null ? 'selector matched nothing' : 'not understood')));
