@@ -1,7 +1,5 @@
 //! `/healthz` and `/metrics`.
 
-use std::fmt::Write;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -125,20 +123,9 @@ fn metrics_text(state: &View, summaries: &crate::store::Summaries) -> Response {
             entries.push((key, n));
         }
     }
-    let mut text = state.metrics().render(&entries, state.fetch_stats());
     let failures = state.store_status().write_failures;
-    let _ = writeln!(
-        text,
-        "# HELP portalfeed_store_write_failures_total Store writes that failed.\n\
-         # TYPE portalfeed_store_write_failures_total counter\n\
-         portalfeed_store_write_failures_total {failures}"
-    );
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
-    )
-        .into_response()
+    let text = state
+        .metrics()
+        .render_with_store(&entries, state.fetch_stats(), failures);
+    ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response()
 }
