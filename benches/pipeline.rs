@@ -43,6 +43,7 @@ fn entries(n: usize) -> Vec<Entry> {
                 updated: t,
                 categories: vec!["Local".to_owned()],
                 image: Some("http://portal.example/img/bridge.jpg".to_owned()),
+                position: 0,
             }
         })
         .collect()

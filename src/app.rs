@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::cache::FeedCache;
@@ -18,7 +18,7 @@ use crate::config::{self, Config};
 use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
 use crate::scheduler::{OnChange, RunReport, Scheduler, Scraping};
-use crate::store::{self, Store, StoreFuture, StoreStatus, Summaries};
+use crate::store::{self, Store, StoreChange, StoreFuture, StoreStatus, Summaries};
 use crate::{http, reload};
 
 /// Bytes of rendered feeds the cache may hold.
@@ -89,6 +89,7 @@ impl AppState {
             fetcher: fetcher.clone(),
             changes: feeds.clone(),
             metrics: metrics.clone(),
+            lease: config.store.lease,
         });
         Ok(Arc::new(Self {
             config: RwLock::new(Arc::new(config)),
@@ -224,6 +225,7 @@ pub struct Service {
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
     watcher: Option<JoinHandle<()>>,
+    follower: Option<JoinHandle<()>>,
 }
 
 impl Service {
@@ -241,7 +243,7 @@ impl Service {
         config_path: Option<PathBuf>,
         admin: Option<crate::admin::Admin>,
     ) -> Result<Self> {
-        let store = store::open(config.server.data_dir.clone())
+        let store = store::open(&config)
             .await
             .map_err(|e| anyhow::anyhow!("{e}\nrefusing to start"))?;
         let listen = config.server.listen;
@@ -255,6 +257,10 @@ impl Service {
         }
         let state = AppState::with_admin(config, store, config_path, admin)?;
         state.scheduler.apply(&state.config());
+        let follower = state
+            .store
+            .changes()
+            .map(|changes| tokio::spawn(follow_changes(state.feeds.clone(), changes)));
         let (stop, stopped) = watch::channel(false);
         let server = tokio::spawn(http::serve(listener, state.http(), stopped));
         let watcher = state
@@ -268,6 +274,7 @@ impl Service {
             stop,
             server,
             watcher,
+            follower,
         })
     }
 
@@ -283,9 +290,25 @@ impl Service {
         if let Some(w) = &self.watcher {
             w.abort();
         }
+        if let Some(f) = &self.follower {
+            f.abort();
+        }
         self.state.scheduler.stop_all();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.server).await;
         Ok(())
+    }
+}
+
+/// Drops the renderings that other instances' committed changes affect (a
+/// store shared by several instances announces them).
+async fn follow_changes(feeds: Arc<FeedCache>, mut changes: broadcast::Receiver<StoreChange>) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match changes.recv().await {
+            Ok(StoreChange::Section(key)) => feeds.section_changed(&key),
+            Ok(StoreChange::All) | Err(RecvError::Lagged(_)) => feeds.clear(),
+            Err(RecvError::Closed) => return,
+        }
     }
 }
 

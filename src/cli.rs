@@ -274,16 +274,17 @@ async fn scrape_cmd(
     })
 }
 
+/// The diagnosis of one scrape on stderr: pages, warnings, field problems.
 fn write_diagnosis(
     out: &mut impl Write,
     label: &str,
     report: &ScrapeReport,
 ) -> std::io::Result<()> {
-    let matched: usize = report.pages.iter().map(|(_, n)| n).sum();
     writeln!(
         out,
-        "{label}: {} list page(s) fetched, {matched} items matched, {} entries, {} article(s) fetched",
+        "{label}: {} list page(s) fetched, {} items matched, {} entries, {} article(s) fetched",
         report.pages.len(),
+        report.matched(),
         report.entries.len(),
         report.articles_fetched
     )?;
@@ -297,18 +298,11 @@ fn write_diagnosis(
             report.left_out
         )?;
     }
-    for (i, item) in report.items.iter().enumerate() {
-        if item.problems.is_empty() {
-            continue;
-        }
-        let name = item
-            .title
-            .as_deref()
-            .or(item.link.as_deref())
-            .unwrap_or("(no title, no link)");
-        for p in &item.problems {
-            writeln!(out, "  item {}: {name}: {}: {}", i + 1, p.field, p.problem)?;
-        }
+    for line in report.warning_lines() {
+        writeln!(out, "  warning: {line}")?;
+    }
+    for line in report.problem_lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

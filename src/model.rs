@@ -92,6 +92,10 @@ pub struct Entry {
     pub categories: Vec<String>,
     /// First image of the article, absolute (JSON Feed `image`).
     pub image: Option<String>,
+    /// Place in the portal's list at the last scrape (0: top of page 1):
+    /// entries of the same date keep the portal's order.
+    #[serde(default)]
+    pub position: u32,
 }
 
 impl Entry {
@@ -112,9 +116,15 @@ impl Entry {
     }
 }
 
-/// Sorts entries newest first (by [`Entry::date`], then id for stability).
+/// Sorts entries newest first (by [`Entry::date`]); entries of the same
+/// date keep the portal's order ([`Entry::position`]), then the id decides.
 pub fn sort_newest_first(entries: &mut [Entry]) {
-    entries.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+    entries.sort_by(|a, b| {
+        b.date()
+            .cmp(&a.date())
+            .then_with(|| a.position.cmp(&b.position))
+            .then_with(|| a.id.cmp(&b.id))
+    });
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::config::spec::{Config, SectionSpec, SiteSpec};
 use crate::fetch::Fetcher;
 use crate::metrics::Metrics;
 use crate::scrape::{self, Previous, ScrapeOptions, ScrapeOutcome};
-use crate::store::{Attempt, Scraped, Store};
+use crate::store::{Attempt, LeaseKind, ScrapeLease, Scraped, Store};
 
 /// Warnings kept per section (the first ones of the last scrape).
 const MAX_WARNINGS: usize = 50;
@@ -42,6 +42,27 @@ pub struct RunReport {
     pub error: Option<String>,
     /// Per-item problems (field and what), when it ran.
     pub problems: Vec<String>,
+    /// What did not stop the scrape (paging ended early, charset notes).
+    pub warnings: Vec<String>,
+}
+
+impl RunReport {
+    /// No scrape: another instance held the section's lease throughout.
+    fn busy(key: &SectionKey) -> Self {
+        Self {
+            section: format!("{}/{}", key.0, key.1),
+            outcome: "failed",
+            new: 0,
+            updated: 0,
+            total: 0,
+            duration_ms: 0,
+            error: Some(
+                "another instance is scraping this section and kept its lease; try again later"
+                    .to_owned(),
+            ),
+            problems: Vec::new(),
+        }
+    }
 }
 
 struct Task {
@@ -72,6 +93,8 @@ pub struct Scraping {
     pub changes: Arc<dyn OnChange>,
     /// Scrape counters.
     pub metrics: Arc<Metrics>,
+    /// How long a scrape lease lasts unless renewed (`[store] lease`).
+    pub lease: Duration,
 }
 
 /// A section of a site whose config is shared (one copy per site, not per
@@ -216,7 +239,26 @@ impl Scheduler {
         let section = site.section(key.1.as_str())?;
         let fresh = self.lock().get(key).map(|t| t.fresh.clone())?;
         let _guard = busy.lock().await;
-        Some(run_fresh(&self.deps, site, section, &fresh).await)
+        // Another instance may be scraping it right now: wait for its end
+        // (two lease times at most), then scrape.
+        let (store, hold) = (self.deps.store.as_ref(), self.deps.lease);
+        let mut waited = Duration::ZERO;
+        let lease = loop {
+            match ScrapeLease::take(store, key, LeaseKind::Now, hold).await {
+                Ok(lease) => break lease,
+                Err(_) if waited >= hold * 2 => return Some(RunReport::busy(key)),
+                Err(retry_in) => {
+                    let pause = retry_in.clamp(Duration::from_millis(100), hold);
+                    tokio::time::sleep(pause).await;
+                    waited += pause;
+                }
+            }
+        };
+        let report = lease
+            .hold_while(run_fresh(&self.deps, site, section, &fresh))
+            .await;
+        lease.release(section.settings.interval).await;
+        Some(report)
     }
 
     /// Stops every task.
@@ -288,10 +330,22 @@ async fn section_loop(
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         next_at.store(due.timestamp_millis(), Ordering::Relaxed);
         tokio::time::sleep(delay).await;
-        let report = {
-            let _guard = busy.lock().await;
-            run_fresh(&deps, site, section, &fresh).await
-        };
+        let _guard = busy.lock().await;
+        // Instances sharing a store scrape a section in turn: the lease
+        // says whether this one does now, or when to ask again.
+        let lease =
+            match ScrapeLease::take(deps.store.as_ref(), &key, LeaseKind::Scheduled, deps.lease)
+                .await
+            {
+                Ok(lease) => lease,
+                Err(retry_in) => {
+                    delay = retry_in + jitter_up_to(deps.lease / 10);
+                    continue;
+                }
+            };
+        let report = lease
+            .hold_while(run_fresh(&deps, site, section, &fresh))
+            .await;
         delay = if report.error.is_none() {
             jitter(interval)
         } else {
@@ -302,7 +356,14 @@ async fn section_loop(
             // 1×, 2×, 4× the interval, never longer.
             jitter(interval * (1u32 << (failures - 1)))
         };
+        lease.release(delay).await;
     }
+}
+
+/// A random duration up to `d`, so instances refused a lease do not all
+/// ask again at the same instant.
+fn jitter_up_to(d: Duration) -> Duration {
+    d.mul_f64(fastrand::f64())
 }
 
 /// A scrape that reuses nothing while `fresh` is set (the section's config
@@ -361,38 +422,23 @@ async fn run_scrape(
         duration_ms: ms,
         error: None,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let stored = match result {
-        Ok(ScrapeOutcome::Scraped(scraped)) if scraped.entries.is_empty() => {
-            let matched: usize = scraped.pages.iter().map(|(_, n)| n).sum();
-            let error = format!(
-                "selector matched nothing usable: {matched} list item(s) matched but none had a usable link (list.link `{}`)",
-                section
-                    .source
-                    .as_ref()
-                    .map_or("", |s| s.list.link.css.source.as_str())
-            );
-            report.outcome = "failed";
-            report.error = Some(error.clone());
-            deps.store
-                .record_failure(&key, error, Attempt::new(now, ms))
-                .await
-        }
         Ok(ScrapeOutcome::Scraped(scraped)) => {
-            report.problems = scraped
-                .items
-                .iter()
-                .flat_map(|i| {
-                    let name = i.link.clone().unwrap_or_default();
-                    i.problems
-                        .iter()
-                        .map(move |p| format!("{name}: {}: {}", p.field, p.problem))
-                })
-                .collect();
+            report.problems = scraped.problem_lines();
+            report.warnings = scraped.warning_lines();
+            // Health lists the section's warnings first, then the field problems.
             let attempt = Attempt {
                 at: now,
                 duration_ms: ms,
-                warnings: report.problems.iter().take(MAX_WARNINGS).cloned().collect(),
+                warnings: report
+                    .warnings
+                    .iter()
+                    .chain(&report.problems)
+                    .take(MAX_WARNINGS)
+                    .cloned()
+                    .collect(),
             };
             let merged = deps
                 .store
@@ -473,8 +519,17 @@ async fn previous(store: &dyn Store, key: &SectionKey) -> Previous {
         tracing::warn!(error = %e, "store unreadable: no article reused");
         HashMap::new()
     });
+    // Entries stored before: a new undated entry takes its first-seen time
+    // instead of an estimate from its neighbours.
+    let section_known = store
+        .summary(key)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.entries > 0);
     Previous {
         list_validators,
         entries,
+        section_known,
     }
 }

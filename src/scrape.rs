@@ -1,5 +1,7 @@
 //! One scrape of one section: fetch the list pages, extract the items,
-//! fetch each article, normalize everything into entries.
+//! fetch each article, normalize everything into entries, and say what
+//! happened in one [`ScrapeReport`] (or [`ScrapeError`]) that the
+//! scheduler, the `scrape` command and the admin preview only present.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,8 +13,13 @@ use crate::config::spec::{SectionSpec, SiteSpec};
 use crate::extract::{self, RawArticle};
 use crate::fetch::{FetchError, FetchOutcome, FetchRequest, Fetcher, Page, Validators};
 use crate::model::{Entry, EntryId};
+use crate::normalize::dating::{Dating, Slot};
 use crate::normalize::{self, limits};
 use crate::parse::{self, Budget, ParseError};
+
+mod paging;
+
+pub use paging::ScriptPager;
 
 /// Why a section could not be scraped.
 #[derive(Debug, thiserror::Error)]
@@ -23,11 +30,11 @@ pub enum ScrapeError {
         /// The group's id.
         section: String,
     },
-    /// A list page could not be fetched.
+    /// The first list page could not be fetched.
     #[error("list page: {0}")]
     Fetch(#[from] FetchError),
-    /// A list page could not be parsed: nested too deep, or the scrape's
-    /// parse deadline ran out.
+    /// The first list page could not be parsed: nested too deep, or the
+    /// scrape's parse deadline ran out.
     #[error("list page {url}: {source}")]
     Parse {
         /// The list page.
@@ -50,6 +57,42 @@ pub enum ScrapeError {
         /// The list page.
         url: String,
     },
+    /// Items matched, but none had a link that makes an entry.
+    #[error(
+        "selector matched nothing usable: {matched} list item(s) matched but none had a usable link (list.link `{selector}`)"
+    )]
+    NoUsableLink {
+        /// Items matched on the list pages.
+        matched: usize,
+        /// The `list.link` selector.
+        selector: String,
+    },
+}
+
+impl ScrapeError {
+    /// A short name of the kind: `group`, `fetch`, `parse`, `out_of_time`,
+    /// `nothing_matched`, `no_usable_link`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Group { .. } => "group",
+            Self::Fetch(_) => "fetch",
+            Self::Parse { .. } => "parse",
+            Self::OutOfTime(_) => "out_of_time",
+            Self::NothingMatched { .. } => "nothing_matched",
+            Self::NoUsableLink { .. } => "no_usable_link",
+        }
+    }
+
+    /// The config key to fix: `url`, `list.item`, `list.link`; `None` when
+    /// no key is to blame (the deadline ran out).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Group { .. } | Self::Fetch(_) | Self::Parse { .. } => Some("url"),
+            Self::NothingMatched { .. } => Some("list.item"),
+            Self::NoUsableLink { .. } => Some("list.link"),
+            Self::OutOfTime(_) => None,
+        }
+    }
 }
 
 /// What a scrape may reuse from the previous ones.
@@ -60,6 +103,9 @@ pub struct Previous {
     /// Entries already known, by id: their article is not fetched again
     /// unless the list shows a new title.
     pub entries: HashMap<EntryId, Entry>,
+    /// The section was scraped before: a new undated entry takes the time
+    /// it was first seen instead of a date estimated from its neighbours.
+    pub section_known: bool,
 }
 
 /// How to scrape.
@@ -82,6 +128,31 @@ pub struct FieldProblem {
     pub problem: String,
 }
 
+/// Something about the whole scrape that did not stop it: paging ended
+/// early, a page's charset did not fit its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// `paging` or `charset`.
+    pub kind: &'static str,
+    /// The 1-based list page it is about.
+    pub page: Option<usize>,
+    /// That page's URL.
+    pub url: Option<String>,
+    /// What happened and what it means.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.page, &self.url) {
+            (Some(page), Some(url)) => write!(f, "page {page} ({url}): {}", self.message),
+            (Some(page), None) => write!(f, "page {page}: {}", self.message),
+            (None, Some(url)) => write!(f, "{url}: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
 /// The diagnosis of one list item.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemReport {
@@ -89,6 +160,8 @@ pub struct ItemReport {
     pub link: Option<String>,
     /// The item's title, if any.
     pub title: Option<String>,
+    /// The 1-based list page it is on.
+    pub page: usize,
     /// Missing or unparsable fields.
     pub problems: Vec<FieldProblem>,
     /// What the list selectors found, as found.
@@ -102,10 +175,13 @@ pub struct ItemReport {
 /// Everything a scrape found out.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScrapeReport {
-    /// List pages fetched (URL and items matched on each).
+    /// List pages read (URL and items matched on each).
     pub pages: Vec<(String, usize)>,
     /// One per list item, in page order.
     pub items: Vec<ItemReport>,
+    /// What did not stop the scrape but should be known: paging that ended
+    /// early, charset corrections.
+    pub warnings: Vec<Warning>,
     /// Article pages fetched.
     pub articles_fetched: usize,
     /// Items left out: past the first `max_items` in page order.
@@ -117,6 +193,37 @@ pub struct ScrapeReport {
     pub entries: Vec<Entry>,
 }
 
+impl ScrapeReport {
+    /// Items matched on all list pages.
+    pub fn matched(&self) -> usize {
+        self.pages.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Every field problem as one line: `item 3 (link): date: …`.
+    pub fn problem_lines(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| {
+                let name = item
+                    .title
+                    .as_deref()
+                    .or(item.link.as_deref())
+                    .unwrap_or("(no title, no link)")
+                    .to_owned();
+                item.problems
+                    .iter()
+                    .map(move |p| format!("item {}: {name}: {}: {}", i + 1, p.field, p.problem))
+            })
+            .collect()
+    }
+
+    /// Every warning as one line.
+    pub fn warning_lines(&self) -> Vec<String> {
+        self.warnings.iter().map(ToString::to_string).collect()
+    }
+}
+
 /// The result of a scrape that did not fail.
 #[derive(Debug, Clone)]
 pub enum ScrapeOutcome {
@@ -126,7 +233,12 @@ pub enum ScrapeOutcome {
     Scraped(ScrapeReport),
 }
 
-/// Scrapes `section` of `site` once.
+/// Scrapes `section` of `site` once: the list pages ([`paging`]), each
+/// item's article, the entries and their dates in portal order.
+///
+/// Only the first list page can fail the scrape; a later page that fails
+/// to load or shows no items ends the paging with a [`Warning`], and the
+/// entries of the pages before it are kept.
 pub async fn scrape_section(
     fetcher: &Fetcher,
     site: &SiteSpec,
@@ -143,24 +255,34 @@ pub async fn scrape_section(
     let mut report = ScrapeReport {
         pages: Vec::new(),
         items: Vec::new(),
+        warnings: Vec::new(),
         articles_fetched: 0,
         left_out: 0,
         list_validators: Validators::default(),
         entries: Vec::new(),
     };
+    let mut pager = paging::Pager::new(source);
     let mut seen_pages: HashSet<Url> = HashSet::new();
     let mut next = Some(source.url.clone());
-    // (item, list page URL it came from)
+    // (item, the URL its links resolve against, 1-based page number)
     let mut raw_items = Vec::new();
     while let Some(url) = next.take() {
+        let index = report.pages.len();
+        let number = index + 1;
         // Pages enough for `max_items` items are all a scrape considers.
-        if report.pages.len() >= source.pages as usize
-            || raw_items.len() >= settings.max_items
-            || !seen_pages.insert(url.clone())
-        {
+        if raw_items.len() >= settings.max_items {
             break;
         }
-        let first = report.pages.is_empty();
+        if !seen_pages.insert(url.clone()) {
+            report.warnings.push(Warning {
+                kind: "paging",
+                page: Some(number),
+                url: Some(url.to_string()),
+                message: "already read (the pager points back); paging stopped".to_owned(),
+            });
+            break;
+        }
+        let first = index == 0;
         let req = FetchRequest {
             url: &url,
             settings,
@@ -171,42 +293,106 @@ pub async fn scrape_section(
                 None
             },
         };
-        let page = match fetcher.get(&req).await? {
-            FetchOutcome::NotModified if first => return Ok(ScrapeOutcome::NotModified),
+        let page = match fetcher.get(&req).await {
+            Err(e) if first => return Err(e.into()),
+            Err(e) => {
+                report.warnings.push(Warning {
+                    kind: "paging",
+                    page: Some(number),
+                    url: Some(url.to_string()),
+                    message: format!(
+                        "{e}; paging stopped, the entries of the {index} page(s) before it are kept"
+                    ),
+                });
+                break;
+            }
+            Ok(FetchOutcome::NotModified) if first => return Ok(ScrapeOutcome::NotModified),
             // A later page cannot be conditional; treat a stray 304 as the end.
-            FetchOutcome::NotModified => break,
-            FetchOutcome::Page(page) => page,
+            Ok(FetchOutcome::NotModified) => break,
+            Ok(FetchOutcome::Page(page)) => page,
         };
         let mut page = page;
         if first {
             report.list_validators = page.validators.clone();
         }
-        let html = std::mem::take(&mut page.html);
-        let list = parse::list_page(&budget, html, &source.list, source.next_page.as_ref())
-            .await
-            .map_err(|source| ScrapeError::Parse {
-                url: page.url.to_string(),
-                source,
-            })?;
-        let base = page_base(&page, list.base_href.as_deref());
-        report.pages.push((page.url.to_string(), list.items.len()));
-        if first && list.items.is_empty() {
-            return Err(ScrapeError::NothingMatched {
-                selector: source.list.item.source.clone(),
-                url: page.url.to_string(),
+        if let Some(note) = &page.charset_note {
+            report.warnings.push(Warning {
+                kind: "charset",
+                page: Some(number),
+                url: Some(page.url.to_string()),
+                message: note.to_string(),
             });
         }
-        next = list
-            .next_page
-            .as_deref()
-            .and_then(|href| normalize::canonical_url(&base, href));
-        raw_items.extend(list.items.into_iter().map(|item| (item, base.clone())));
+        // The pager reads the script pager from the raw HTML; the parser
+        // takes the page.
+        let script = (index == 0)
+            .then(|| paging::ScriptPager::find(&page.html))
+            .flatten();
+        let html = std::mem::take(&mut page.html);
+        let list =
+            match parse::list_page(&budget, html, &source.list, source.next_page.as_ref()).await {
+                Ok(list) => list,
+                Err(source) if first => {
+                    return Err(ScrapeError::Parse {
+                        url: page.url.to_string(),
+                        source,
+                    });
+                }
+                Err(e) => {
+                    report.warnings.push(Warning {
+                    kind: "paging",
+                    page: Some(number),
+                    url: Some(page.url.to_string()),
+                    message: format!(
+                        "{e}; paging stopped, the entries of the {index} page(s) before it are kept"
+                    ),
+                });
+                    break;
+                }
+            };
+        let base = page_base(&page, list.base_href.as_deref());
+        if list.items.is_empty() {
+            if first {
+                return Err(ScrapeError::NothingMatched {
+                    selector: source.list.item.source.clone(),
+                    url: page.url.to_string(),
+                });
+            }
+            report.warnings.push(Warning {
+                kind: "paging",
+                page: Some(number),
+                url: Some(page.url.to_string()),
+                message: format!(
+                    "list.item `{}` matched nothing; paging stopped, the entries of the {index} page(s) before it are kept",
+                    source.list.item.source
+                ),
+            });
+            break;
+        }
+        report.pages.push((page.url.to_string(), list.items.len()));
+        match pager.next(index, script, list.next_page.as_deref(), &base) {
+            paging::Next::Page(url) => next = Some(url),
+            paging::Next::Done => {}
+            paging::Next::Stopped(why) => report.warnings.push(Warning {
+                kind: "paging",
+                page: Some(number),
+                url: Some(page.url.to_string()),
+                message: why,
+            }),
+        }
+        raw_items.extend(
+            list.items
+                .into_iter()
+                .map(|item| (item, base.clone(), number)),
+        );
     }
 
     let mut seen_ids = HashSet::new();
+    // (entry, how its date stands, index of its item report)
+    let mut built_entries = Vec::new();
     let total = raw_items.len();
     let mut considered = 0;
-    for (n, (item, base)) in raw_items.into_iter().enumerate() {
+    for (n, (item, base, page)) in raw_items.into_iter().enumerate() {
         // At most `max_items` items per scrape, in page order: a list of
         // 100,000 items starts no more article fetches than a list of 50.
         if considered >= settings.max_items {
@@ -224,6 +410,7 @@ pub async fn scrape_section(
                 report.items.push(ItemReport {
                     link: Some(url.to_string()),
                     title: item.title.as_deref().map(normalize::fold_whitespace),
+                    page,
                     problems: vec![FieldProblem {
                         field: "link",
                         problem: "duplicate of an earlier item (same canonical URL); skipped"
@@ -260,13 +447,14 @@ pub async fn scrape_section(
                 .as_ref()
                 .map(|e| e.title.clone())
                 .or(item.title.clone()),
+            page,
             problems: built.problems,
             raw: item,
             article: built.article,
             entry_id: built.entry.as_ref().map(|e| e.id.clone()),
         });
         if let Some(entry) = built.entry {
-            report.entries.push(entry);
+            built_entries.push((entry, built.dating, report.items.len() - 1));
         }
         if budget.left().is_zero() {
             return Err(ScrapeError::OutOfTime(ParseError::Deadline {
@@ -274,9 +462,54 @@ pub async fn scrape_section(
             }));
         }
     }
+    if built_entries.is_empty() {
+        return Err(ScrapeError::NoUsableLink {
+            matched: report.matched(),
+            selector: source.list.link.css.source.clone(),
+        });
+    }
+    settle_dates(site, previous, opts, &mut built_entries, &mut report);
+    report.entries = built_entries
+        .into_iter()
+        .enumerate()
+        .map(|(position, (mut entry, _, _))| {
+            entry.position = u32::try_from(position).unwrap_or(u32::MAX);
+            entry
+        })
+        .collect();
     crate::model::sort_newest_first(&mut report.entries);
     report.entries.truncate(settings.max_items);
     Ok(ScrapeOutcome::Scraped(report))
+}
+
+/// Dates that need the neighbours ([`normalize::dating::settle`]), with
+/// what was estimated written to the items' problems.
+fn settle_dates(
+    site: &SiteSpec,
+    previous: &Previous,
+    opts: ScrapeOptions,
+    built: &mut [(Entry, Dating, usize)],
+    report: &mut ScrapeReport,
+) {
+    let mut slots: Vec<Slot> = built
+        .iter()
+        .map(|(entry, dating, _)| Slot {
+            published: entry.published,
+            dating: *dating,
+            known: previous.entries.get(&entry.id).map(Entry::date),
+            note: None,
+        })
+        .collect();
+    normalize::dating::settle(&mut slots, site.timezone, opts.now, !previous.section_known);
+    for ((entry, _, item), slot) in built.iter_mut().zip(slots) {
+        entry.published = slot.published;
+        if let (Some(note), Some(item)) = (slot.note, report.items.get_mut(*item)) {
+            item.problems.push(FieldProblem {
+                field: "date",
+                problem: note,
+            });
+        }
+    }
 }
 
 /// The base URL relative links on `page` resolve against.
@@ -289,6 +522,7 @@ fn page_base(page: &Page, base_href: Option<&str>) -> Url {
 /// What one list item became.
 struct Built {
     entry: Option<Entry>,
+    dating: Dating,
     problems: Vec<FieldProblem>,
     article: Option<RawArticle>,
 }
@@ -317,6 +551,7 @@ async fn build_item(
         });
         return Built {
             entry: None,
+            dating: Dating::Undated,
             problems,
             article: None,
         };
@@ -363,7 +598,7 @@ async fn build_item(
         article: article.as_ref().map(|(raw, b)| (raw, b)),
         now: opts.now,
     };
-    let (mut entry, more) = normalize::entry::build(&input);
+    let (mut entry, more, mut dating) = normalize::entry::build(&input);
     problems.extend(more);
     cap_text(&mut entry);
     if let (Some(k), None) = (reuse, &article) {
@@ -373,6 +608,9 @@ async fn build_item(
         entry.author = entry.author.or_else(|| k.author.clone());
         entry.image = k.image.clone();
         entry.published = k.published.or(entry.published);
+        if entry.published.is_some() {
+            dating = Dating::Dated;
+        }
         if entry.summary.is_none() || k.content_html.is_some() {
             entry.summary = k.summary.clone().or(entry.summary);
         }
@@ -380,6 +618,7 @@ async fn build_item(
     }
     Built {
         entry: Some(entry),
+        dating,
         problems,
         article: article.map(|(raw, _)| raw),
     }

@@ -114,7 +114,7 @@ fn scrape_demo_local_atom_with_diagnosis() {
             "  item 9: {camphor}: article.date: no date understood in `From:衡阳市电子政务办 | [A A]`"
         ),
         format!(
-            "  item 9: {camphor}: date: no date on the list or the article; the first-seen time is used"
+            "  item 9: {camphor}: date: no date on the list or the article; date estimated from the entry above it (2019-04-29T17:20:03+08:00)"
         ),
     ] {
         assert!(

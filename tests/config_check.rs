@@ -57,6 +57,11 @@ fn shipped_configs_load() {
 fn the_full_fixture_uses_every_key() {
     let c = must_load(Path::new("fixtures/configs/valid-full.toml"));
     assert_eq!(c.summary(), "2 sites, 4 sections (3 scraped, 1 group)");
+    assert_eq!(
+        c.store.url.as_deref(),
+        Some("postgres://portalfeed@db.example.org:5432/portalfeed")
+    );
+    assert_eq!(c.store.lease.as_secs(), 90);
     let site = c.site("hengyang").expect("site");
     let local = site.section("local").expect("section");
     assert_eq!(local.settings.max_body, 512 * 1024);

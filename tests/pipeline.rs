@@ -319,7 +319,6 @@ async fn list_pages_only() {
         (
             "local",
             &[
-                (expected::CAMPHOR.path, expected::CAMPHOR.title, None),
                 (
                     expected::BRIDGE.path,
                     expected::BRIDGE.title,
@@ -348,6 +347,12 @@ async fn list_pages_only() {
                 (
                     expected::RESURFACING.path,
                     expected::RESURFACING.title,
+                    Some("2019-04-29T00:00:00+08:00"),
+                ),
+                // Undated: the date of the entry above, after it.
+                (
+                    expected::CAMPHOR.path,
+                    expected::CAMPHOR.title,
                     Some("2019-04-29T00:00:00+08:00"),
                 ),
             ],

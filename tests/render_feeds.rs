@@ -55,6 +55,7 @@ fn entries() -> Vec<Entry> {
             updated: utc("2024-05-10T03:00:00Z"),
             categories: vec!["Local".to_owned()],
             image: None,
+            position: 0,
         },
         // Dated +08:00, CJK, tricky HTML, updated after publication.
         Entry {
@@ -69,6 +70,7 @@ fn entries() -> Vec<Entry> {
             updated: utc("2024-05-14T01:00:00Z"),
             categories: vec!["Local".to_owned(), "Hot News".to_owned()],
             image: Some("http://eng.hengyang.gov.cn/img/a.jpg".to_owned()),
+            position: 0,
         },
         // Undated: relies on first_seen; no summary, no author.
         Entry {
@@ -83,6 +85,7 @@ fn entries() -> Vec<Entry> {
             updated: utc("2024-05-12T10:30:00Z"),
             categories: vec!["Local".to_owned()],
             image: None,
+            position: 0,
         },
     ];
     sort_newest_first(&mut v);

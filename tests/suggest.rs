@@ -379,3 +379,38 @@ async fn suggest_corpus_benchmark() {
     assert!(total.dates() >= 0.95, "dates {}", pct(total.dates()));
     assert!(total.authors() >= 0.90, "authors {}", pct(total.authors()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_link_known_by_its_text_only_is_followed_or_explained() {
+    let portal = FixturePortal::start().await.expect("portal");
+    let path = "/shishixinwen/hotnews/bendixinwen3/index.html";
+    let page = std::fs::read_to_string(portal_file(path)).expect("fixture");
+    let plain = page.replace(
+        r#"<a class="next" href="index_1.html">Next</a>"#,
+        r#"<a href="index.html">首页</a> <a href="index_1.html">下一页</a>"#,
+    );
+    assert_ne!(plain, page, "the fixture's next link changed");
+    portal.set_page(path, plain);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("{}/shishixinwen/hotnews/bendixinwen3/", portal.base_url());
+    let (config, target) = suggest_into(dir.path(), "local", &url).await;
+    let text = std::fs::read_to_string(&config).expect("config");
+    let got = scrape(&config, &target).await;
+    let page_two = format!(
+        "{}/shishixinwen/hotnews/bendixinwen3/201904/",
+        portal.base_url()
+    );
+    if text.contains("contains = \"下一页\"") {
+        // A build that reads `contains`: the second page is followed.
+        assert!(got.iter().any(|g| g.link.starts_with(&page_two)), "{text}");
+    } else {
+        // One that does not: the first page only, and the comment says why.
+        assert!(text.contains("needs `contains`"), "{text}");
+        assert!(!got.is_empty() && !got.iter().any(|g| g.link.starts_with(&page_two)));
+    }
+}
+
+/// A file of the fixture portal.
+fn portal_file(path: &str) -> PathBuf {
+    portalfeed::demo::fixtures_dir().join(path.trim_start_matches('/'))
+}

@@ -17,7 +17,11 @@ use super::ApiError;
 use super::api::{load_raw, parse_section, upsert, validate};
 use crate::app::AppState;
 use crate::config::raw::RawArticle;
-use crate::scrape::{self, FieldProblem, Previous, ScrapeError, ScrapeOptions, ScrapeOutcome};
+use crate::config::spec::{FieldSelector, SectionSpec, SiteSpec};
+use crate::model::Entry;
+use crate::scrape::{
+    self, FieldProblem, ItemReport, Previous, ScrapeOptions, ScrapeOutcome, ScrapeReport,
+};
 
 /// Most list pages a preview follows.
 const MAX_PAGES: u32 = 2;
@@ -30,6 +34,10 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 struct FieldValue {
     raw: Option<String>,
     value: Option<String>,
+    /// The field's `contains` / `matches` / `exclude`, when it has any:
+    /// what picked or trimmed the raw value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -63,6 +71,8 @@ struct Preview {
     error: Option<String>,
     field: Option<String>,
     pages: Vec<PageRow>,
+    /// Paging and charset warnings, as `/healthz` and `scrape` word them.
+    warnings: Vec<String>,
     /// Items past the first `max_items`, not considered.
     left_out: usize,
     entries: Vec<PreviewEntry>,
@@ -145,18 +155,12 @@ pub async fn preview(
             ));
         }
         Ok(Err(e)) => {
-            out.field = match &e {
-                ScrapeError::NothingMatched { .. } => Some("list.item".to_owned()),
-                ScrapeError::Fetch(_) => Some("url".to_owned()),
-                ScrapeError::Group { .. } | ScrapeError::Parse { .. } => Some("url".to_owned()),
-                ScrapeError::OutOfTime(_) => None,
-            };
+            out.field = e.field().map(str::to_owned);
             out.error = Some(e.to_string());
         }
-        Ok(Ok(ScrapeOutcome::NotModified)) => {
-            out.ok = true;
-        }
+        Ok(Ok(ScrapeOutcome::NotModified)) => out.ok = true,
         Ok(Ok(ScrapeOutcome::Scraped(report))) => {
+            out.ok = true;
             out.left_out = report.left_out;
             out.pages = report
                 .pages
@@ -166,85 +170,154 @@ pub async fn preview(
                     items: *items,
                 })
                 .collect();
-            for item in &report.items {
-                let entry = item
-                    .entry_id
-                    .as_ref()
-                    .and_then(|id| report.entries.iter().find(|e| &e.id == id));
-                let mut fields = BTreeMap::new();
-                let pair = |raw: &Option<String>, value: Option<String>| FieldValue {
-                    raw: raw.clone(),
-                    value,
-                };
-                fields.insert(
-                    "title",
-                    pair(&item.raw.title, entry.map(|e| e.title.clone())),
-                );
-                fields.insert("link", pair(&item.raw.link, entry.map(|e| e.url.clone())));
-                fields.insert(
-                    "date",
-                    pair(
-                        &item.raw.date,
-                        entry.and_then(|e| e.published).map(|d| d.to_rfc3339()),
-                    ),
-                );
-                fields.insert(
-                    "summary",
-                    pair(&item.raw.summary, entry.and_then(|e| e.summary.clone())),
-                );
-                if let Some(a) = &item.article {
-                    fields.insert(
-                        "article.title",
-                        pair(&a.title, entry.map(|e| e.title.clone())),
-                    );
-                    fields.insert(
-                        "article.date",
-                        pair(
-                            &a.date,
-                            entry.and_then(|e| e.published).map(|d| d.to_rfc3339()),
-                        ),
-                    );
-                    fields.insert(
-                        "article.author",
-                        pair(&a.author, entry.and_then(|e| e.author.clone())),
-                    );
-                    fields.insert(
-                        "article.content",
-                        FieldValue {
-                            raw: a
-                                .content_html
-                                .as_ref()
-                                .map(|h| format!("{} bytes of HTML", h.len())),
-                            value: entry.and_then(|e| e.content_html.clone()),
-                        },
-                    );
-                }
-                out.items.push(Item {
-                    link: item.link.clone(),
-                    title: item.title.clone(),
-                    problems: item.problems.clone(),
-                    fields,
-                });
-            }
-            out.entries = report
-                .entries
+            out.warnings = report.warning_lines();
+            let rules = Rules::of(site, &section);
+            out.items = report
+                .items
                 .iter()
-                .map(|e| PreviewEntry {
-                    id: e.id.to_string(),
-                    url: e.url.clone(),
-                    title: e.title.clone(),
-                    date: e.published.map(|d| d.to_rfc3339()),
-                    author: e.author.clone(),
-                    summary: e.summary.clone(),
-                    content_html: e.content_html.clone(),
-                })
+                .map(|item| preview_item(item, &report, &rules))
                 .collect();
-            out.ok = !out.entries.is_empty();
-            if !out.ok {
-                out.field = Some("list.link".to_owned());
-                out.error = Some("items matched but none had a usable link".to_owned());
-            }
+            out.entries = report.entries.iter().map(PreviewEntry::of).collect();
         }
     }
     Ok(Json(out).into_response())
+}
+
+impl PreviewEntry {
+    fn of(e: &Entry) -> Self {
+        Self {
+            id: e.id.to_string(),
+            url: e.url.clone(),
+            title: e.title.clone(),
+            date: e.published.map(|d| d.to_rfc3339()),
+            author: e.author.clone(),
+            summary: e.summary.clone(),
+            content_html: e.content_html.clone(),
+        }
+    }
+}
+
+/// The text rules (`contains`, `matches`, `exclude`) of each previewed
+/// field, by its name in the preview.
+struct Rules(BTreeMap<&'static str, String>);
+
+impl Rules {
+    fn of(site: &SiteSpec, section: &SectionSpec) -> Self {
+        let mut map = BTreeMap::new();
+        let mut add = |name: &'static str, f: Option<&FieldSelector>| {
+            if let Some(rule) = f.and_then(describe_rule) {
+                map.insert(name, rule);
+            }
+        };
+        if let Some(src) = &section.source {
+            let l = &src.list;
+            add("title", Some(&l.title));
+            add("link", Some(&l.link));
+            add("date", l.date.as_ref());
+            add("summary", l.summary.as_ref());
+            add("author", l.author.as_ref());
+            add("category", l.category.as_ref());
+            add("next_page", src.next_page.as_ref());
+        }
+        if let Some(a) = section.article.as_ref().or(site.article.as_ref()) {
+            add("article.title", a.title.as_ref());
+            add("article.date", a.date.as_ref());
+            add("article.author", a.author.as_ref());
+            add("article.content", a.content.as_ref());
+        }
+        Self(map)
+    }
+
+    fn get(&self, field: &str) -> Option<String> {
+        self.0.get(field).cloned()
+    }
+}
+
+/// `contains `下一页`; exclude `a.more`, `.views``, or `None` without rules.
+fn describe_rule(f: &FieldSelector) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(c) = &f.contains {
+        parts.push(format!("contains `{c}`"));
+    }
+    if let Some(m) = &f.matches {
+        parts.push(format!("matches `{}`", m.as_str()));
+    }
+    if !f.exclude.is_empty() {
+        let list: Vec<String> = f
+            .exclude
+            .iter()
+            .map(|x| format!("`{}`", x.source))
+            .collect();
+        parts.push(format!("exclude {}", list.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// One item of the preview: each field as found and as it became.
+fn preview_item(item: &ItemReport, report: &ScrapeReport, rules: &Rules) -> Item {
+    let entry = item
+        .entry_id
+        .as_ref()
+        .and_then(|id| report.entries.iter().find(|e| &e.id == id));
+    let date = entry.and_then(|e| e.published).map(|d| d.to_rfc3339());
+    let mut fields = BTreeMap::new();
+    let mut put = |name: &'static str, raw: Option<String>, value: Option<String>| {
+        fields.insert(
+            name,
+            FieldValue {
+                raw,
+                value,
+                rule: rules.get(name),
+            },
+        );
+    };
+    let raw = &item.raw;
+    put("title", raw.title.clone(), entry.map(|e| e.title.clone()));
+    put("link", raw.link.clone(), entry.map(|e| e.url.clone()));
+    put("date", raw.date.clone(), date.clone());
+    put(
+        "summary",
+        raw.summary.clone(),
+        entry.and_then(|e| e.summary.clone()),
+    );
+    if raw.author.is_some() || rules.get("author").is_some() {
+        put(
+            "author",
+            raw.author.clone(),
+            entry.and_then(|e| e.author.clone()),
+        );
+    }
+    if raw.category.is_some() || rules.get("category").is_some() {
+        put(
+            "category",
+            raw.category.clone(),
+            entry.map(|e| e.categories.join(", ")),
+        );
+    }
+    if let Some(a) = &item.article {
+        put(
+            "article.title",
+            a.title.clone(),
+            entry.map(|e| e.title.clone()),
+        );
+        put("article.date", a.date.clone(), date);
+        put(
+            "article.author",
+            a.author.clone(),
+            entry.and_then(|e| e.author.clone()),
+        );
+        put(
+            "article.content",
+            a.content_html
+                .as_ref()
+                .map(|h| format!("{} bytes of HTML", h.len())),
+            entry.and_then(|e| e.content_html.clone()),
+        );
+    }
+    Item {
+        link: item.link.clone(),
+        title: item.title.clone(),
+        problems: item.problems.clone(),
+        fields,
+    }
 }

@@ -5,7 +5,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use moka::future::Cache;
 use moka::notification::RemovalCause;
 
@@ -56,7 +56,6 @@ pub struct FeedCache {
     renders: Cache<CacheKey, Arc<Rendered>>,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
-    started: DateTime<Utc>,
 }
 
 fn read(live: &Live) -> Arc<LiveFeeds> {
@@ -92,7 +91,6 @@ impl FeedCache {
             renders,
             store,
             metrics,
-            started: Utc::now(),
         }
     }
 
@@ -164,7 +162,6 @@ impl FeedCache {
             format,
             n,
             generation,
-            self.started,
         );
         match self.renders.try_get_with(key, job).await {
             Ok(r) => self.found(&live, slot, format, limit, r),
@@ -241,13 +238,15 @@ async fn render_from_store(
     format: Format,
     n: usize,
     generation: u64,
-    started: DateTime<Utc>,
 ) -> Result<Arc<Rendered>, RenderError> {
     metrics.cache_miss();
     let feed = store.feed_entries(&def.sections, n).await?;
     let rendered = tokio::task::spawn_blocking(move || {
         let mut meta = def.meta.clone();
-        let modified = feed.changed.unwrap_or(started);
+        // Stored data only, never this process's start time: every
+        // instance sharing a store renders the same bytes. A feed never
+        // scraped dates from the epoch.
+        let modified = feed.changed.unwrap_or(DateTime::UNIX_EPOCH);
         meta.fallback_updated = modified;
         let body = render::render(format, &meta, &feed.entries);
         Rendered::new(body, format, modified, max_age(def.interval), generation)

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use super::fields::{self, FieldKind};
 use super::path::{KeyPath, Problem};
-use super::raw::{RawArticle, RawConfig, RawServer, RawSettings, RawSite};
+use super::raw::{RawArticle, RawConfig, RawServer, RawSettings, RawSite, RawStore};
 use super::sections::sections;
-use super::spec::{ArticleSpec, Config, ServerSpec, Settings, SiteSpec};
+use super::spec::{ArticleSpec, Config, DEFAULT_LEASE, ServerSpec, Settings, SiteSpec, StoreSpec};
 use super::values::{self as v, Ctx};
 use crate::model::SiteId;
 
@@ -25,6 +25,7 @@ pub(super) fn compile_with(raw: &RawConfig, removed: &[KeyPath]) -> Result<Confi
     let mut ctx = Ctx::new(removed);
     let root = KeyPath::root();
     let server = server(&mut ctx, &root.key("server"), &raw.server);
+    let store = store(&mut ctx, &root.key("store"), &raw.store);
     let defaults = settings(
         &mut ctx,
         &root.key("defaults"),
@@ -51,7 +52,11 @@ pub(super) fn compile_with(raw: &RawConfig, removed: &[KeyPath]) -> Result<Confi
     }
     let problems = ctx.problems;
     match (server, sites.into_iter().collect::<Option<Vec<_>>>()) {
-        (Some(server), Some(sites)) if problems.is_empty() => Ok(Config { server, sites }),
+        (Some(server), Some(sites)) if problems.is_empty() => Ok(Config {
+            server,
+            store,
+            sites,
+        }),
         // Only a value dropped as a type error (reported by the caller) got here.
         _ if problems.is_empty() && removed.is_empty() => {
             Err(vec![Problem::new(root, "the config is invalid")])
@@ -118,6 +123,36 @@ fn server(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawServer) -> Option<ServerSp
         admin_token_env: admin_token_env?,
         max_concurrent_fetches: max_concurrent_fetches?,
     })
+}
+
+fn store(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawStore) -> StoreSpec {
+    if let Some(problem) = raw.url.as_deref().and_then(database_url_problem) {
+        ctx.push(Problem::new(path.key("url"), problem).hint(
+            "`postgres://user:password@host:5432/database`; omit `url` for the embedded SQLite store",
+        ));
+    }
+    let lease = raw
+        .lease
+        .as_deref()
+        .and_then(|d| v::duration(ctx, &path.key("lease"), d, Duration::from_secs(1)))
+        .unwrap_or(DEFAULT_LEASE);
+    StoreSpec {
+        url: raw.url.as_deref().map(|u| u.trim().to_owned()),
+        lease,
+    }
+}
+
+/// What is wrong with a PostgreSQL connection URL, if anything (the
+/// message never repeats the URL: it may hold a password).
+pub fn database_url_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Some("not a PostgreSQL URL (it must start with `postgres://`)".to_owned());
+    }
+    match url.parse::<tokio_postgres::Config>() {
+        Ok(_) => None,
+        Err(e) => Some(format!("invalid PostgreSQL URL: {e}")),
+    }
 }
 
 fn is_env_name(s: &str) -> bool {

@@ -50,10 +50,29 @@ pub(super) fn field(
                 attr: default_attr,
                 regex: None,
                 formats: Vec::new(),
+                contains: None,
+                matches: None,
+                exclude: Vec::new(),
             });
         }
         RawField::Table(t) => t,
     };
+    let contains = match &table.contains {
+        Some(c) => non_empty(ctx, &path.key("contains"), c).map(Some),
+        None => Some(None),
+    };
+    let matches = match &table.matches {
+        Some(r) => regex(ctx, &path.key("matches"), r, MATCHES_HINT).map(Some),
+        None => Some(None),
+    };
+    let mut exclude = Some(Vec::new());
+    for (i, s) in table.exclude.iter().enumerate() {
+        let one = css(ctx, &path.key("exclude").index(i), s);
+        exclude = exclude.zip(one).map(|(mut all, one)| {
+            all.push(one);
+            all
+        });
+    }
     let css_path = path.key("css");
     let css = ctx
         .required(
@@ -67,7 +86,7 @@ pub(super) fn field(
         None => Some(default_attr),
     };
     let regex = match &table.regex {
-        Some(r) => regex(ctx, &path.key("regex"), r).map(Some),
+        Some(r) => regex(ctx, &path.key("regex"), r, REGEX_HINT).map(Some),
         None => Some(None),
     };
     let formats = match &table.format {
@@ -91,11 +110,19 @@ pub(super) fn field(
         attr: attr?,
         regex: regex?,
         formats: formats?,
+        contains: contains?,
+        matches: matches?,
+        exclude: exclude?,
     })
 }
 
+/// The hint of a bad `regex`.
+const REGEX_HINT: &str = "the first capture group is kept, e.g. `From:\\\\s*([^|]+)`";
+/// The hint of a bad `matches`.
+const MATCHES_HINT: &str = "a regex the element's text must match, e.g. `^Next`";
+
 /// A regex; its error is cut down to one line.
-fn regex(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<Regex> {
+fn regex(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str, hint: &str) -> Option<Regex> {
     match Regex::new(s) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -106,10 +133,7 @@ fn regex(ctx: &mut Ctx<'_>, path: &KeyPath, s: &str) -> Option<Regex> {
                 .or_else(|| full.lines().next())
                 .unwrap_or("invalid")
                 .to_owned();
-            ctx.push(
-                Problem::new(path.clone(), format!("invalid regex `{s}`: {why}"))
-                    .hint("the first capture group is kept, e.g. `From:\\\\s*([^|]+)`"),
-            );
+            ctx.push(Problem::new(path.clone(), format!("invalid regex `{s}`: {why}")).hint(hint));
             None
         }
     }
@@ -236,7 +260,7 @@ mod tests {
             css: Some("ul >> li".into()),
             regex: Some("(".into()),
             attr: Some(" ".into()),
-            format: None,
+            ..RawFieldTable::default()
         });
         let err = check(|c, p| field(c, p, &raw, FieldKind::Text)).expect_err("bad");
         let lines: Vec<&str> = err.lines().collect();

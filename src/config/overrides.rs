@@ -21,6 +21,8 @@ pub const LISTEN_ENV: &str = "PORTALFEED_LISTEN";
 pub const PUBLIC_URL_ENV: &str = "PORTALFEED_PUBLIC_URL";
 /// `server.data_dir` from the environment.
 pub const DATA_DIR_ENV: &str = "PORTALFEED_DATA_DIR";
+/// `store.url` from the environment.
+pub const DATABASE_URL_ENV: &str = "PORTALFEED_DATABASE_URL";
 
 /// One value set from outside the file, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +42,8 @@ pub struct Overrides {
     pub public_url: Option<Setting<Url>>,
     /// `server.data_dir`.
     pub data_dir: Option<Setting<PathBuf>>,
+    /// `store.url` (it may hold a password: never printed whole).
+    pub database_url: Option<Setting<String>>,
 }
 
 /// A value from outside the file that cannot be used.
@@ -88,11 +92,14 @@ impl Overrides {
             value: PathBuf::from(v),
             from,
         });
+        let database_url = var(DATABASE_URL_ENV)
+            .and_then(|(from, v)| keep(&mut errors, from, parse_database_url(&v)));
         if errors.is_empty() {
             Ok(Self {
                 listen,
                 public_url,
                 data_dir,
+                database_url,
             })
         } else {
             Err(OverrideErrors(errors))
@@ -111,6 +118,9 @@ impl Overrides {
         if let Some(s) = &self.data_dir {
             raw.server.data_dir = Some(s.value.display().to_string());
         }
+        if let Some(s) = &self.database_url {
+            raw.store.url = Some(s.value.clone());
+        }
     }
 
     /// One line per setting in force, for the startup log.
@@ -126,6 +136,13 @@ impl Overrides {
             out.push(format!(
                 "server.data_dir = {} (from {})",
                 s.value.display(),
+                s.from
+            ));
+        }
+        if let Some(s) = &self.database_url {
+            out.push(format!(
+                "store.url = {} (from {})",
+                without_password(&s.value),
                 s.from
             ));
         }
@@ -167,6 +184,28 @@ fn parse_url(v: &str) -> Result<Url, (String, &'static str)> {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
         Ok(_) => Err((format!("`{v}` is not an http(s) URL"), HINT)),
         Err(e) => Err((format!("invalid URL `{v}`: {e}"), HINT)),
+    }
+}
+
+fn parse_database_url(v: &str) -> Result<String, (String, &'static str)> {
+    match super::compile::database_url_problem(v) {
+        None => Ok(v.trim().to_owned()),
+        Some(problem) => Err((
+            problem,
+            "`postgres://user:password@host:5432/database`; unset it for the embedded SQLite store",
+        )),
+    }
+}
+
+/// `url` with its password (if any) replaced by `***`.
+pub fn without_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "(unparsable URL)".to_owned(),
     }
 }
 
@@ -226,6 +265,30 @@ mod tests {
             err.to_string()
                 .starts_with("--listen: invalid socket address `nope`")
         );
+    }
+
+    #[test]
+    fn the_database_url_sets_the_store_and_never_shows_its_password() {
+        let url = "postgres://pf:s3cret@db.internal:5432/portalfeed";
+        let o = Overrides::gather(None, env(&[(DATABASE_URL_ENV, url)])).expect("valid");
+        let text = "[store]\nurl = \"postgres://other@elsewhere/x\"\nlease = \"5s\"\n";
+        let c = super::super::parse_with(text, "t.toml", Some(&o)).expect("config");
+        assert_eq!(c.store.url.as_deref(), Some(url));
+        assert_eq!(c.store.lease.as_secs(), 5, "the file's other keys stay");
+        assert_eq!(
+            o.describe(),
+            [
+                "store.url = postgres://pf:***@db.internal:5432/portalfeed (from PORTALFEED_DATABASE_URL)"
+            ]
+        );
+        let err = Overrides::gather(None, env(&[(DATABASE_URL_ENV, "mysql://pf:s3cret@db/x")]))
+            .expect_err("not PostgreSQL");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("PORTALFEED_DATABASE_URL: not a PostgreSQL URL"),
+            "{msg}"
+        );
+        assert!(!msg.contains("s3cret"), "{msg}");
     }
 
     #[test]

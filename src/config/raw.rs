@@ -17,6 +17,9 @@ pub struct RawConfig {
     /// `[server]`.
     #[serde(default)]
     pub server: RawServer,
+    /// `[store]`.
+    #[serde(default, skip_serializing_if = "RawStore::is_empty")]
+    pub store: RawStore,
     /// `[defaults]`.
     #[serde(default)]
     pub defaults: RawSettings,
@@ -44,6 +47,28 @@ pub struct RawServer {
     /// Global cap on concurrent fetches, default 8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_fetches: Option<i64>,
+}
+
+/// `[store]`: where entries and health live when several instances share
+/// them (without it: SQLite in `server.data_dir`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStore {
+    /// `postgres://user:password@host:port/database`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// How long a scrape lease lasts unless renewed (humantime, at least
+    /// 1s), default 60s: a killed instance's sections are scraped by
+    /// another within it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease: Option<String>,
+}
+
+impl RawStore {
+    /// True when no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.url.is_none() && self.lease.is_none()
+    }
 }
 
 /// `[defaults]`: the settings every site and section may override. Sites
@@ -211,6 +236,10 @@ pub struct RawSection {
     /// The "next page" link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<RawField>,
+    /// URL template of the later list pages: `{i}` 0-based index, `{p}`
+    /// 1-based number (`index_{i}.html`, `?page={p}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
     /// `[sites.sections.list]`, required with `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<RawList>,
@@ -239,6 +268,12 @@ pub struct RawList {
     /// The entry's summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<RawField>,
+    /// The entry's author or publishing department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<RawField>,
+    /// The entry's category (added to the section's title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<RawField>,
 }
 
 /// `[sites.article]` or `[sites.sections.article]`.

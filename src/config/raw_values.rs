@@ -40,6 +40,15 @@ pub struct RawFieldTable {
     /// Explicit date formats (chrono strftime).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<RawFormats>,
+    /// Only elements whose text contains this string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<String>,
+    /// Only elements whose text matches this regex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    /// CSS of descendants dropped before the text is read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
 }
 
 impl<'de> Deserialize<'de> for RawField {
@@ -48,7 +57,7 @@ impl<'de> Deserialize<'de> for RawField {
         impl<'de> Visitor<'de> for V {
             type Value = RawField;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a CSS selector string or a table { css, attr, regex, format }")
+                f.write_str("a CSS selector string or a table { css, attr, regex, format, contains, matches, exclude }")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawField, E> {
                 Ok(RawField::Css(v.to_owned()))
@@ -156,6 +165,7 @@ mod tests {
                 attr: Some("href".into()),
                 regex: Some("(\\d+)".into()),
                 format: Some(RawFormats::One("%Y".into())),
+                ..RawFieldTable::default()
             })
         );
         let err = serde_json::from_str::<RawField>("5").expect_err("a number");

@@ -7,7 +7,7 @@ use super::compile::{article, settings};
 use super::fields::{self, FieldKind};
 use super::path::{KeyPath, Problem, quoted_list};
 use super::raw::{RawList, RawSection};
-use super::spec::{ArticleSpec, ListSpec, SectionSpec, Settings, SourceSpec};
+use super::spec::{ArticleSpec, ListSpec, PageTemplate, SectionSpec, Settings, SourceSpec};
 use super::values::{self as v, Ctx};
 use crate::model::SectionId;
 
@@ -186,6 +186,20 @@ fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<
         Some(f) => fields::field(ctx, &path.key("next_page"), f, FieldKind::Link).map(Some),
     };
     let list = raw.list.as_ref().map(|l| list(ctx, &path.key("list"), l));
+    let base = raw.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+    let page_url = match &raw.page_url {
+        None => Some(None),
+        Some(t) => match PageTemplate::parse(t, base.as_ref()) {
+            Ok(t) => Some(Some(t)),
+            Err(e) => {
+                ctx.push(
+                    Problem::new(path.key("page_url"), e)
+                        .hint("e.g. `index_{i}.html` (TRS: page 2 is index_1.html), `?page={p}`, `list_{p}.shtml`"),
+                );
+                None
+            }
+        },
+    };
     let Some(url) = &raw.url else {
         if ctx.was_removed(&path.key("url")) {
             return None; // a wrong `url`, already reported
@@ -194,6 +208,7 @@ fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<
             ("list", raw.list.is_some()),
             ("pages", raw.pages.is_some()),
             ("next_page", raw.next_page.is_some()),
+            ("page_url", raw.page_url.is_some()),
         ]
         .into_iter()
         .filter_map(|(k, present)| present.then_some(k))
@@ -226,6 +241,7 @@ fn source(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawSection) -> Option<Option<
         url: url?,
         pages: pages?,
         next_page: next_page?,
+        page_url: page_url?,
         list: list?,
     }))
 }
@@ -261,11 +277,21 @@ fn list(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawList) -> Option<ListSpec> {
         None => Some(None),
         Some(f) => fields::field(ctx, &path.key("summary"), f, FieldKind::Text).map(Some),
     };
+    let author = match &raw.author {
+        None => Some(None),
+        Some(f) => fields::field(ctx, &path.key("author"), f, FieldKind::Text).map(Some),
+    };
+    let category = match &raw.category {
+        None => Some(None),
+        Some(f) => fields::field(ctx, &path.key("category"), f, FieldKind::Text).map(Some),
+    };
     Some(ListSpec {
         item: item?,
         link: link?,
         title: title?,
         date: date?,
         summary: summary?,
+        author: author?,
+        category: category?,
     })
 }

@@ -17,6 +17,8 @@ use crate::model::{SectionId, SiteId};
 pub struct Config {
     /// `[server]`.
     pub server: ServerSpec,
+    /// `[store]`.
+    pub store: StoreSpec,
     /// `[[sites]]`, in file order.
     pub sites: Vec<SiteSpec>,
 }
@@ -42,6 +44,28 @@ impl Config {
         )
     }
 }
+
+/// `[store]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSpec {
+    /// A PostgreSQL URL: the store several instances share. `None`: SQLite
+    /// in `server.data_dir` (in memory without it).
+    pub url: Option<String>,
+    /// How long a scrape lease lasts unless renewed.
+    pub lease: Duration,
+}
+
+impl Default for StoreSpec {
+    fn default() -> Self {
+        Self {
+            url: None,
+            lease: DEFAULT_LEASE,
+        }
+    }
+}
+
+/// `[store] lease` when unset.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
 /// `[server]`.
 #[derive(Debug, Clone)]
@@ -229,6 +253,8 @@ pub struct SourceSpec {
     pub pages: u32,
     /// The "next page" link.
     pub next_page: Option<FieldSelector>,
+    /// URL template of the later list pages (`index_{i}.html`).
+    pub page_url: Option<PageTemplate>,
     /// The list selectors.
     pub list: ListSpec,
 }
@@ -246,6 +272,50 @@ pub struct ListSpec {
     pub date: Option<FieldSelector>,
     /// The entry's summary.
     pub summary: Option<FieldSelector>,
+    /// The entry's author or publishing department.
+    pub author: Option<FieldSelector>,
+    /// The entry's category.
+    pub category: Option<FieldSelector>,
+}
+
+/// A `page_url` template: `{i}` is the 0-based page index, `{p}` the
+/// 1-based page number; resolved against the section's URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageTemplate(String);
+
+impl PageTemplate {
+    /// Checks that `template` names the page (`{i}` or `{p}`) and resolves
+    /// against `base` once filled in.
+    pub fn parse(template: &str, base: Option<&Url>) -> Result<Self, String> {
+        if !template.contains("{i}") && !template.contains("{p}") {
+            return Err(format!(
+                "`{template}` names no page: use `{{i}}` (0-based index) or `{{p}}` (1-based number)"
+            ));
+        }
+        let t = Self(template.to_owned());
+        if let Some(base) = base {
+            if t.url(base, 1).is_none() {
+                return Err(format!("`{template}` does not give a URL against {base}"));
+            }
+        }
+        Ok(t)
+    }
+
+    /// As written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL of the page with 0-based `index`, resolved against `base`.
+    pub fn url(&self, base: &Url, index: usize) -> Option<Url> {
+        let filled = self
+            .0
+            .replace("{i}", &index.to_string())
+            .replace("{p}", &(index + 1).to_string());
+        base.join(&filled)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+    }
 }
 
 /// A compiled CSS selector that remembers its source text.
@@ -312,6 +382,12 @@ pub struct FieldSelector {
     pub regex: Option<Regex>,
     /// Explicit date formats (chrono `strftime`), tried before detection.
     pub formats: Vec<String>,
+    /// Only elements whose text contains this.
+    pub contains: Option<String>,
+    /// Only elements whose text matches this.
+    pub matches: Option<Regex>,
+    /// Descendants dropped before the text is read.
+    pub exclude: Vec<CssSelector>,
 }
 
 impl FieldSelector {
@@ -322,6 +398,9 @@ impl FieldSelector {
             attr: None,
             regex: None,
             formats: Vec::new(),
+            contains: None,
+            matches: None,
+            exclude: Vec::new(),
         })
     }
 }

@@ -306,7 +306,7 @@ fn an_error_in_one_section_hides_none_in_others() {
         errors(&text),
         vec![
             "t.toml:10:1: sites[0].sections[0].pages: expected an integer, found a string",
-            "t.toml:11:1: sites[0].sections[0].bogus: unknown key `bogus` (hint: known keys here: `id`, `title`, `parent`, `url`, `pages`, `next_page`, `list`, `article`, `interval`, `max_items`, `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`, `allow_private`, `scrape_deadline`, `max_content`)",
+            "t.toml:11:1: sites[0].sections[0].bogus: unknown key `bogus` (hint: known keys here: `id`, `title`, `parent`, `url`, `pages`, `next_page`, `page_url`, `list`, `article`, `interval`, `max_items`, `timeout`, `user_agent`, `min_delay`, `fetch_articles`, `obey_robots`, `max_body`, `allow_private`, `scrape_deadline`, `max_content`)",
             "t.toml:16:10: sites[0].sections[1].list.item: invalid CSS selector `li >`: dangling combinator (hint: a CSS selector like `ul.list > li` or `a[href]`)",
         ]
     );
@@ -363,4 +363,37 @@ fn raw_config_round_trips_through_toml() {
     let again = parse_raw(&written, "written.toml").expect("still valid");
     assert_eq!(raw, again);
     ok(&written);
+}
+
+#[test]
+fn the_store_table_names_a_postgres_url_and_a_lease() {
+    let c = ok("");
+    assert_eq!(c.store.url, None);
+    assert_eq!(c.store.lease, Duration::from_secs(60));
+    let c = ok("[store]\nurl = \"postgres://pf:secret@db:5432/portalfeed\"\nlease = \"5s\"\n");
+    assert_eq!(
+        c.store.url.as_deref(),
+        Some("postgres://pf:secret@db:5432/portalfeed")
+    );
+    assert_eq!(c.store.lease, Duration::from_secs(5));
+    let errs = errors("[store]\nurl = \"mysql://db/pf\"\nlease = \"10ms\"\nmax_connections = 3\n");
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(
+        errs[0].starts_with("t.toml:2:1: store.url: not a PostgreSQL URL"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].starts_with("t.toml:3:1: store.lease: `10ms` is too short"),
+        "{errs:?}"
+    );
+    assert!(errs[2].contains("max_connections"), "{errs:?}");
+    let errs = errors("[store]\nurl = \"postgres://pf:secret@db:notaport/pf\"\n");
+    assert!(
+        errs[0].contains("store.url: invalid PostgreSQL URL"),
+        "{errs:?}"
+    );
+    assert!(
+        !errs[0].contains("secret"),
+        "the password is never shown: {errs:?}"
+    );
 }

@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(
             lines(&d),
             vec![
-                "bogus: unknown key `bogus` (hint: known keys here: `server`, `defaults`, `sites`)",
+                "bogus: unknown key `bogus` (hint: known keys here: `server`, `store`, `defaults`, `sites`)",
                 "server.listen: expected a string, found an integer (hint: an address like \"127.0.0.1:8080\")",
                 "server.max_concurrent_fetches: expected an integer, found a string",
                 "sites[0].id: expected a string, found an integer",
@@ -317,7 +317,7 @@ mod tests {
         assert_eq!(
             lines(&d),
             vec![
-                "sites[1].article.title: expected a CSS selector string or a table { css, attr, regex, format }, found an integer"
+                "sites[1].article.title: expected a CSS selector string or a table { css, attr, regex, format, contains, matches, exclude }, found an integer"
             ]
         );
     }

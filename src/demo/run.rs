@@ -38,6 +38,8 @@ pub async fn run(overrides: Overrides) -> Result<()> {
             from: overrides.public_url.as_ref().map_or("demo", |s| s.from),
         }),
         data_dir: None,
+        // The demo's store stays in memory, whatever the environment says.
+        database_url: None,
     });
     // Removed when this guard drops: a normal stop, an error (a busy port)
     // or a panic.

@@ -30,6 +30,12 @@ pub struct RawItem {
     pub date: Option<String>,
     /// Text of the summary selector.
     pub summary: Option<String>,
+    /// Text of the list's author selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Text of the list's category selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 /// What one list page yields.
@@ -62,11 +68,15 @@ pub struct RawArticle {
 /// taken from the first match of its selector inside the item, plus the
 /// next page's link (first match in the page) and `<base href>`.
 ///
-/// Field rules: the value is the attribute `attr` when set (`href` by
-/// default for `link` and `next_page`, `src` for an `<img>` match), else the
-/// element's text with whitespace folded (script and style text left out);
-/// then `regex` keeps its first group (or the whole match); no match or an
-/// empty value gives `None`. Item fields select descendants of the item;
+/// Field rules: the first match whose text (without the `exclude`
+/// descendants) contains `contains` and matches `matches` counts; the value
+/// is the attribute `attr` when set (`href` by default for `link` and
+/// `next_page`, `src` for an `<img>` match), else for a date the
+/// `datetime` of a `<time>` or the `content` of a `<meta>` (the element or
+/// the first one below it), else the element's text with whitespace folded
+/// (script and style text and the `exclude` descendants left out); then
+/// `regex` keeps its first group (or the whole match); no match or an empty
+/// value gives `None`. Item fields select descendants of the item;
 /// a selector built on `:scope` (`:scope`, `:scope.top`) may name the item
 /// element itself.
 pub fn list_page(html: &str, list: &ListSpec, next_page: Option<&FieldSelector>) -> ListPage {
@@ -78,9 +88,17 @@ pub fn list_page(html: &str, list: &ListSpec, next_page: Option<&FieldSelector>)
             date: list
                 .date
                 .as_ref()
-                .and_then(|f| field::value_in(item, f, Fallback::Text)),
+                .and_then(|f| field::value_in(item, f, Fallback::Date)),
             summary: list
                 .summary
+                .as_ref()
+                .and_then(|f| field::value_in(item, f, Fallback::Text)),
+            author: list
+                .author
+                .as_ref()
+                .and_then(|f| field::value_in(item, f, Fallback::Text)),
+            category: list
+                .category
                 .as_ref()
                 .and_then(|f| field::value_in(item, f, Fallback::Text)),
         })
@@ -101,7 +119,7 @@ pub fn article_page(html: &str, article: &ArticleSpec) -> RawArticle {
     let mut doc = Html::parse_document(html);
     remove_all(&mut doc, &article.remove);
     let content_html = article.content.as_ref().and_then(|f| {
-        let el = field::first_in_doc(&doc, &f.css)?;
+        let el = field::select_doc(&doc, &f.css.selector).find(|el| field::passes(*el, f))?;
         match &f.attr {
             Some(_) => field::value_of(el, f, Fallback::Text),
             None => field::keep(el.inner_html(), f),
@@ -114,7 +132,10 @@ pub fn article_page(html: &str, article: &ArticleSpec) -> RawArticle {
     RawArticle {
         title: text(&article.title),
         content_html,
-        date: text(&article.date),
+        date: article
+            .date
+            .as_ref()
+            .and_then(|f| field::value_in_doc(&doc, f, Fallback::Date)),
         author: text(&article.author),
         base_href: base_href(&doc),
     }

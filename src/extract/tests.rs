@@ -32,6 +32,8 @@ fn list(item: &str) -> ListSpec {
         title: css("a"),
         date: Some(css("span")),
         summary: Some(css("p")),
+        author: None,
+        category: None,
     }
 }
 
@@ -69,6 +71,7 @@ fn list_items_take_text_href_and_fold_whitespace() {
             link: Some("./201905/t20190513_1.html".to_owned()),
             date: Some("2019-05-13".to_owned()),
             summary: Some("The new bridge opened.".to_owned()),
+            ..RawItem::default()
         }
     );
     assert_eq!(page.next_page.as_deref(), Some("index_1.html"));
@@ -154,6 +157,8 @@ fn selector_forms_descendant_child_attribute_and_pseudo() {
             title: css(sel),
             date: None,
             summary: None,
+            author: None,
+            category: None,
         };
         let page = list_page(html, &spec, None);
         assert_eq!(page.items[0].link.as_deref(), Some(want), "{sel}");

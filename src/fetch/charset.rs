@@ -26,7 +26,84 @@ pub fn decode_html(
     content_type: Option<&str>,
     forced: Option<&'static Encoding>,
 ) -> Option<(String, &'static Encoding)> {
-    decode_html_tld(body, content_type, forced, None)
+    decode_html_tld(body, content_type, forced, None).map(|d| (d.text, d.encoding))
+}
+
+/// A decoded body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// The charset used.
+    pub encoding: &'static Encoding,
+    /// Set when the declared charset did not fit the bytes and UTF-8 was
+    /// used instead.
+    pub note: Option<CharsetNote>,
+}
+
+/// A declared charset that did not fit the bytes: UTF-8 was used instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharsetNote {
+    /// The charset the page declared.
+    pub declared: &'static Encoding,
+    /// Where: `the Content-Type header` or `<meta>`.
+    pub place: &'static str,
+}
+
+impl std::fmt::Display for CharsetNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the charset {} declared in {} does not fit the bytes (valid UTF-8 that it turns into mojibake); decoded as UTF-8",
+            self.declared.name(),
+            self.place
+        )
+    }
+}
+
+/// Fewest multi-byte UTF-8 sequences before bytes count as "full of" them.
+const MIN_UTF8_SEQUENCES: usize = 4;
+
+/// The declared charset does not fit `body` when the bytes are valid UTF-8
+/// with multi-byte sequences and the declared decoder makes replacement
+/// characters of them or, for the GBK family, mostly characters outside the
+/// common level 1 of GB2312 (UTF-8 Chinese read as GBK lands in the rare
+/// level-2 block: `衡阳` becomes `琛￠槼`); a single-byte charset always
+/// turns such bytes into mojibake (`Ã©`).
+fn misdeclared_utf8(body: &[u8], declared: &'static Encoding, decoded: &str) -> bool {
+    if declared == UTF_8 || !declared.is_ascii_compatible() || std::str::from_utf8(body).is_err() {
+        return false;
+    }
+    let multi = body.iter().filter(|b| (0xC2..=0xF4).contains(*b)).count();
+    if multi < MIN_UTF8_SEQUENCES {
+        return false;
+    }
+    if decoded.contains(char::REPLACEMENT_CHARACTER) || declared.is_single_byte() {
+        return true;
+    }
+    if declared == GB18030 || declared == GBK {
+        let (mut pairs, mut rare) = (0usize, 0usize);
+        let mut i = 0;
+        while i + 1 < body.len() {
+            let lead = body[i];
+            if lead < 0x80 {
+                i += 1;
+                continue;
+            }
+            pairs += 1;
+            // GB2312 level 1 (the 3755 common characters): lead B0..=D7,
+            // trail A1..=FE; punctuation rows A1..=A9 count as common too.
+            let trail = body[i + 1];
+            let common = ((0xB0..=0xD7).contains(&lead) || (0xA1..=0xA9).contains(&lead))
+                && (0xA1..=0xFE).contains(&trail);
+            if !common {
+                rare += 1;
+            }
+            i += 2;
+        }
+        return pairs > 0 && rare * 2 > pairs;
+    }
+    false
 }
 
 /// [`decode_html`] with the page's top-level domain (`b"cn"`) as a hint
@@ -36,7 +113,8 @@ pub(crate) fn decode_html_tld(
     content_type: Option<&str>,
     forced: Option<&'static Encoding>,
     tld: Option<&[u8]>,
-) -> Option<(String, &'static Encoding)> {
+) -> Option<Decoded> {
+    let mut note = None;
     let (text, enc) = if let Some(enc) = forced {
         let enc = widen(enc);
         let (text, _) = enc.decode_with_bom_removal(body);
@@ -45,18 +123,28 @@ pub(crate) fn decode_html_tld(
         let (text, _) = enc.decode_without_bom_handling(&body[bom_len..]);
         (text, enc)
     } else {
-        let enc = header_charset(content_type)
-            .or_else(|| meta_charset(body).map(from_meta))
-            .unwrap_or_else(|| sniff(body, tld));
-        let enc = widen(enc);
+        let declared = header_charset(content_type)
+            .map(|e| (e, "the Content-Type header"))
+            .or_else(|| meta_charset(body).map(|e| (from_meta(e), "<meta>")));
+        let enc = widen(declared.map_or_else(|| sniff(body, tld), |(e, _)| e));
         let (text, _) = enc.decode_without_bom_handling(body);
-        (text, enc)
+        match declared {
+            Some((label, place)) if misdeclared_utf8(body, enc, &text) => {
+                note = Some(CharsetNote {
+                    declared: label,
+                    place,
+                });
+                let (text, _) = UTF_8.decode_without_bom_handling(body);
+                (text, UTF_8)
+            }
+            _ => (text, enc),
+        }
     };
-    if looks_like_text(&text) {
-        Some((text.into_owned(), enc))
-    } else {
-        None
-    }
+    looks_like_text(&text).then(|| Decoded {
+        text: text.into_owned(),
+        encoding: enc,
+        note,
+    })
 }
 
 /// The encoding named by the `charset=` parameter of a `Content-Type`.
@@ -192,8 +280,8 @@ mod tests {
         assert_eq!(enc, GB18030);
         assert_eq!(text, ZH);
         // The TLD hint path gives the same.
-        let (_, enc) = decode_html_tld(&body, None, None, Some(b"cn")).expect("decodes");
-        assert_eq!(enc, GB18030);
+        let decoded = decode_html_tld(&body, None, None, Some(b"cn")).expect("decodes");
+        assert_eq!(decoded.encoding, GB18030);
         // An invalid TLD is ignored instead of panicking chardetng.
         assert!(decode_html_tld(&body, None, None, Some(b"C.N")).is_some());
     }
@@ -235,6 +323,66 @@ mod tests {
             decode_html("<p>é</p>".as_bytes(), None, Some(WINDOWS_1252)).expect("decodes");
         assert_eq!(enc, WINDOWS_1252);
         assert_eq!(text, "<p>Ã©</p>");
+    }
+
+    #[test]
+    fn utf8_behind_a_gb2312_label_is_read_as_utf8_with_a_note() {
+        let body = format!("<meta charset=\"gb2312\">{ZH}");
+        let decoded = decode_html_tld(body.as_bytes(), None, None, None).expect("decodes");
+        assert_eq!(decoded.encoding, UTF_8);
+        assert!(decoded.text.contains("衡阳市人民政府"), "{}", decoded.text);
+        let note = decoded.note.expect("a note").to_string();
+        assert!(note.contains("GBK") && note.contains("<meta>"), "{note}");
+        // The same from the header, and with a single-byte label.
+        let decoded = decode_html_tld(ZH.as_bytes(), Some("text/html; charset=gb2312"), None, None)
+            .expect("decodes");
+        assert_eq!(decoded.encoding, UTF_8);
+        assert!(
+            decoded
+                .note
+                .expect("note")
+                .to_string()
+                .contains("Content-Type")
+        );
+        let latin = "<p>Straße, Bürgerbüro, Öffnungszeiten, Gebühren</p>";
+        let decoded = decode_html_tld(
+            latin.as_bytes(),
+            Some("text/html; charset=iso-8859-1"),
+            None,
+            None,
+        )
+        .expect("decodes");
+        assert_eq!((decoded.text.as_str(), decoded.encoding), (latin, UTF_8));
+    }
+
+    #[test]
+    fn real_gbk_stays_exact_labelled_or_not() {
+        for label in [
+            Some("text/html; charset=gb2312"),
+            Some("text/html; charset=gbk"),
+            None,
+        ] {
+            let body = gbk(ZH);
+            let decoded = decode_html_tld(&body, label, None, Some(b"cn")).expect("decodes");
+            assert_eq!(decoded.encoding, GB18030, "{label:?}");
+            assert_eq!(decoded.text, ZH, "{label:?}");
+            assert_eq!(decoded.note, None, "{label:?}");
+        }
+        let body = gbk(&format!("<meta charset=gb2312>{ZH}"));
+        let decoded = decode_html_tld(&body, None, None, None).expect("decodes");
+        assert_eq!((decoded.encoding, decoded.note), (GB18030, None));
+        // A forced charset is obeyed even when it does not fit.
+        let decoded = decode_html_tld(ZH.as_bytes(), None, Some(GBK), None).expect("decodes");
+        assert_eq!((decoded.encoding, decoded.note), (GB18030, None));
+        // A few UTF-8 characters (a copyright sign) behind a latin1 label are not enough.
+        let decoded = decode_html_tld(
+            "<p>© 2024</p>".as_bytes(),
+            Some("text/html; charset=iso-8859-1"),
+            None,
+            None,
+        )
+        .expect("decodes");
+        assert_eq!(decoded.note, None);
     }
 
     #[test]

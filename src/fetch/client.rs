@@ -206,7 +206,7 @@ impl Fetcher {
             .domain()
             .and_then(|d| d.rsplit('.').next())
             .map(str::to_ascii_lowercase);
-        let (html, encoding) = decode_html_tld(
+        let decoded = decode_html_tld(
             &body,
             content_type.as_deref(),
             req.encoding,
@@ -218,8 +218,9 @@ impl Fetcher {
         Ok(FetchOutcome::Page(Page {
             url: final_url,
             status,
-            html,
-            encoding,
+            html: decoded.text,
+            encoding: decoded.encoding,
+            charset_note: decoded.note.map(Box::new),
             validators,
             bytes: body.len(),
         }))

@@ -23,7 +23,7 @@ mod stats;
 #[cfg(test)]
 mod tests;
 
-pub use charset::decode_html;
+pub use charset::{CharsetNote, decode_html};
 pub use client::Fetcher;
 pub use error::{FetchError, RedirectProblem};
 pub use retry::RetryPolicy;
@@ -68,6 +68,9 @@ pub struct Page {
     pub html: String,
     /// The charset it was decoded from.
     pub encoding: &'static Encoding,
+    /// Set when the declared charset did not fit the bytes and another was
+    /// used: what was declared and what was done.
+    pub charset_note: Option<Box<CharsetNote>>,
     /// Validators of this answer.
     pub validators: Validators,
     /// Bytes read off the wire (after content decoding).

@@ -216,6 +216,7 @@ mod tests {
             updated: at(updated).to_utc(),
             categories: Vec::new(),
             image: None,
+            position: 0,
         }
     }
 

@@ -35,6 +35,7 @@ pub fn entry(n: u32, title: &str) -> Entry {
         updated: t,
         categories: vec!["A".to_owned()],
         image: None,
+        position: 0,
     }
 }
 

@@ -10,6 +10,8 @@
 pub(crate) mod conformance;
 mod health;
 mod merge;
+mod postgres;
+mod shared;
 mod snapshot;
 mod sqlite;
 
@@ -27,6 +29,8 @@ use crate::model::{Entry, EntryId};
 
 pub use health::{Attempt, Health, State, Summary};
 pub use merge::{MergeOutcome, MergePlan, merge_entries, plan as plan_merge};
+pub use postgres::PostgresStore;
+pub use shared::{Lease, LeaseKind, ScrapeLease, StoreChange};
 pub use snapshot::SnapshotError;
 pub use sqlite::SqliteStore;
 
@@ -162,10 +166,49 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The store's own condition (write failures), without waiting.
     fn status(&self) -> StoreStatus;
+
+    /// Asks for the lease to scrape `key`, held for `hold` unless renewed
+    /// (see [`shared`]). A store of one instance grants it at once.
+    fn take_lease(
+        &self,
+        _key: &SectionKey,
+        _kind: LeaseKind,
+        _hold: std::time::Duration,
+    ) -> StoreFuture<'_, Lease> {
+        Box::pin(std::future::ready(Ok(Lease::Granted)))
+    }
+
+    /// Extends a granted lease by `hold` from now; false when it was lost
+    /// (it expired and another instance took it).
+    fn renew_lease(&self, _key: &SectionKey, _hold: std::time::Duration) -> StoreFuture<'_, bool> {
+        Box::pin(std::future::ready(Ok(true)))
+    }
+
+    /// Ends a granted lease after the scrape: the section is due again in
+    /// `due_in` (for every instance).
+    fn release_lease(
+        &self,
+        _key: &SectionKey,
+        _due_in: std::time::Duration,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// The changes other instances commit, as they are announced; `None`
+    /// for a store no other instance writes.
+    fn changes(&self) -> Option<tokio::sync::broadcast::Receiver<StoreChange>> {
+        None
+    }
 }
 
-/// Opens the store the config asks for: SQLite in `data_dir` (created if
+/// Opens the store the config asks for: PostgreSQL at `[store] url` (the
+/// store several instances share), else SQLite in `data_dir` (created if
 /// missing, `store.json` imported once), in memory without it.
-pub async fn open(data_dir: Option<PathBuf>) -> Result<Arc<dyn Store>, StoreError> {
-    Ok(Arc::new(SqliteStore::open(data_dir).await?))
+pub async fn open(config: &crate::config::Config) -> Result<Arc<dyn Store>, StoreError> {
+    match &config.store.url {
+        Some(url) => Ok(Arc::new(PostgresStore::open(url).await?)),
+        None => Ok(Arc::new(
+            SqliteStore::open(config.server.data_dir.clone()).await?,
+        )),
+    }
 }

@@ -99,6 +99,9 @@ pub struct SectionGuess {
     pub pages_note: String,
     /// `next_page`.
     pub next_page: Option<Pick>,
+    /// `page_url` (`index_{i}.html`) and what it was read from, when the
+    /// page-number links show a pattern and there is no next link.
+    pub page_url: Option<(String, String)>,
 }
 
 /// The list part of a suggestion.
@@ -334,6 +337,7 @@ pub async fn suggest(
             pages: pager.pages,
             pages_note: pager.note.clone(),
             next_page: pager.next_page.clone(),
+            page_url: pager.page_url.clone(),
         },
         list: ListGuess {
             item_note: format!(
@@ -455,6 +459,15 @@ fn analyze(page: &Page, report: &mut Vec<String>) -> Result<Analysis, SuggestErr
     })
 }
 
+/// Whether the pager uses a key older builds refuse (`contains`, `page_url`).
+fn newer_pager_keys(s: &Suggestion) -> bool {
+    s.section.page_url.is_some()
+        || s.section
+            .next_page
+            .as_ref()
+            .is_some_and(|n| n.contains.is_some())
+}
+
 /// Writes the text and checks it: it parses, and its list rules find the
 /// entries on the page.
 fn finish(
@@ -463,13 +476,35 @@ fn finish(
     samples: &[article::Sample],
     opts: &SuggestOptions,
 ) -> Result<Suggestion, SuggestError> {
-    let full = writer::config(&s);
     let fail = |reason: String| SuggestError::SelfCheck {
         url: page.url.to_string(),
         reason,
     };
-    let config =
-        crate::config::parse(&full, "suggested config").map_err(|e| fail(e.to_string()))?;
+    let mut full = writer::config(&s);
+    let mut parsed = crate::config::parse(&full, "suggested config");
+    if parsed.is_err() && newer_pager_keys(&s) {
+        // `contains` and `page_url` are read by newer builds only: without
+        // them, the section keeps its first page, and says why.
+        let pager = &mut s.section;
+        let dropped = pager
+            .next_page
+            .take()
+            .map(|n| format!("the next link `{}` needs `contains`", n.css))
+            .or_else(|| {
+                pager
+                    .page_url
+                    .take()
+                    .map(|p| format!("the page-number links need page_url = \"{}\"", p.0))
+            })
+            .unwrap_or_default();
+        pager.pages = 1;
+        pager.pages_note =
+            format!("{dropped}, which this build does not read: the first page only");
+        s.report.push(format!("pager: {}", pager.pages_note));
+        full = writer::config(&s);
+        parsed = crate::config::parse(&full, "suggested config");
+    }
+    let config = parsed.map_err(|e| fail(e.to_string()))?;
     let section = config
         .sites
         .first()

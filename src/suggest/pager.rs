@@ -51,8 +51,9 @@ static PAGE_COUNT: LazyLock<Regex> = LazyLock::new(|| {
 pub struct Pager {
     /// `next_page`, when there is a next link.
     pub next_page: Option<Pick>,
-    /// `page_url`, when page-number links show a pattern.
-    pub page_url: Option<Pick>,
+    /// `page_url` and what it was read from, when page-number links show a
+    /// pattern and there is no next link.
+    pub page_url: Option<(String, String)>,
     /// Pages to follow (`pages`).
     pub pages: u32,
     /// Why (`# ...` beside `pages`).
@@ -81,13 +82,32 @@ pub fn find(doc: &Html, html: &str, page: &Url) -> Pager {
             .and_then(|h| page.join(h.trim()).ok());
         pager.next_page = Some(pick);
     }
-    let total = printed.or(trs);
+    let numbered = page_numbers(doc, page);
+    if pager.next_page.is_none() && trs.is_none() {
+        pager.page_url = numbered
+            .as_ref()
+            .map(|(p, note, _)| (p.clone(), note.clone()));
+    }
+    let total = printed.or(trs).or_else(|| {
+        pager
+            .page_url
+            .as_ref()
+            .and(numbered.as_ref().map(|(_, _, max)| *max))
+    });
     pager.pages = match (total, &pager.next_page, trs) {
         (Some(n), _, _) => n.clamp(1, MAX_PAGES),
         (None, Some(_), _) => 3,
         (None, None, _) => 1,
     };
     pager.note = match (total, &pager.next_page, trs) {
+        (Some(n), None, None) if pager.page_url.is_some() => format!(
+            "{n} pages linked by number{}",
+            if n > MAX_PAGES {
+                format!("; the first {MAX_PAGES} are followed")
+            } else {
+                String::new()
+            }
+        ),
         (Some(n), Some(_), _) if n > MAX_PAGES => {
             format!(
                 "the portal shows {n} pages; the first {MAX_PAGES} are followed (raise to follow more)"
@@ -107,6 +127,65 @@ pub fn find(doc: &Html, html: &str, page: &Url) -> Pager {
         (None, None, _) => "no pager found: the first page only".to_owned(),
     };
     pager
+}
+
+/// `page_url` from the page-number links (`2` → `index_1.html`): the
+/// pattern with `{i}` (0-based) or `{p}` (1-based), what it was read from,
+/// and the highest page number linked.
+fn page_numbers(doc: &Html, page: &Url) -> Option<(String, String, u32)> {
+    let mut found: Vec<(u32, String)> = Vec::new();
+    for a in doc.select(&LINKS).take(MAX_ELEMENTS) {
+        let Ok(k) = dom::text(a).parse::<u32>() else {
+            continue;
+        };
+        let href = a.value().attr("href").unwrap_or_default().trim();
+        if !(2..=1000).contains(&k) || href.is_empty() || href.starts_with('#') {
+            continue;
+        }
+        if page.join(href).is_ok_and(|u| same_site(&u, page)) {
+            found.push((k, href.to_owned()));
+        }
+    }
+    let (k, href) = found.iter().min_by_key(|(k, _)| *k)?;
+    // The number in the link: the page index (k - 1) or the page number k,
+    // in the last place it appears.
+    let (pattern, placeholder) =
+        [(k - 1, "{i}"), (*k, "{p}")]
+            .into_iter()
+            .find_map(|(n, ph)| {
+                let digits = n.to_string();
+                let at = href.rfind(&digits)?;
+                let before = href[..at].chars().next_back();
+                let after = href[at + digits.len()..].chars().next();
+                (!before.is_some_and(|c| c.is_ascii_digit())
+                    && !after.is_some_and(|c| c.is_ascii_digit()))
+                .then(|| {
+                    (
+                        format!("{}{ph}{}", &href[..at], &href[at + digits.len()..]),
+                        ph,
+                    )
+                })
+            })?;
+    // Every other page-number link must fit the same pattern.
+    let fits = found.iter().all(|(n, h)| {
+        let v = if placeholder == "{i}" { n - 1 } else { *n };
+        pattern.replace(placeholder, &v.to_string()) == *h
+    });
+    let max = found.iter().map(|(n, _)| *n).max()?;
+    fits.then(|| {
+        (
+            pattern.clone(),
+            format!(
+                "from the page-number links (\"{k}\" is {href}), {placeholder} = {}",
+                if placeholder == "{i}" {
+                    "0-based page index"
+                } else {
+                    "1-based page number"
+                }
+            ),
+            max,
+        )
+    })
 }
 
 /// The page's visible text (bounded), for "Page 1 of 3".
@@ -223,6 +302,20 @@ mod tests {
         assert!(p.next_page.is_none());
         assert_eq!(p.pages, 4);
         assert!(p.note.contains("createPageHTML"), "{}", p.note);
+    }
+
+    #[test]
+    fn page_number_links_give_a_page_url_pattern() {
+        let p = pager(
+            r#"<div class="pages"><span>1</span> <a href="list_1.html">2</a> <a href="list_2.html">3</a></div>"#,
+        );
+        assert!(p.next_page.is_none());
+        assert_eq!(p.page_url.map(|(u, _)| u), Some("list_{i}.html".to_owned()));
+        assert_eq!(p.pages, 3);
+        let p = pager(
+            r#"<p><a href="?page=2">2</a> <a href="?page=3">3</a> <a href="?page=4">4</a></p>"#,
+        );
+        assert_eq!(p.page_url.map(|(u, _)| u), Some("?page={p}".to_owned()));
     }
 
     #[test]

@@ -252,6 +252,8 @@ fn section(out: &mut String, s: &Suggestion, with_article: bool) {
     }
     if let Some(n) = &g.next_page {
         line(out, "  ", "next_page", &field(n), &n.note);
+    } else if let Some((pattern, note)) = &g.page_url {
+        line(out, "  ", "page_url", &q(pattern), note);
     }
     let l = &s.list;
     out.push_str("    [sites.sections.list]\n");

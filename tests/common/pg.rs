@@ -3,9 +3,10 @@
 //! drops, also when the test panics.
 //!
 //! `initdb` runs once per PostgreSQL version into `target/tmp/` (a
-//! template); each test copies it (a few milliseconds) and starts its own
-//! `postgres`. As root, the server runs as the `postgres` user through
-//! `runuser`, as PostgreSQL refuses to run as root.
+//! template; `$TMPDIR/portalfeed-test/` for the library's unit tests);
+//! each test copies it (a few milliseconds) and starts its own `postgres`.
+//! As root, the server runs as the `postgres` user through `runuser`, as
+//! PostgreSQL refuses to run as root.
 //!
 //! Without PostgreSQL installed a test skips with a loud message, unless
 //! the `CI` environment variable is set: then it fails.
@@ -115,7 +116,13 @@ fn template(bin: &Path) -> PathBuf {
                 .parent()
                 .and_then(|p| p.file_name())
                 .map_or_else(|| "pg".to_owned(), |n| n.to_string_lossy().into_owned());
-            let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+            // Integration tests have a scratch dir in `target/`; unit tests
+            // (which include this file too) use the system's.
+            let root = option_env!("CARGO_TARGET_TMPDIR").map_or_else(
+                || std::env::temp_dir().join("portalfeed-test"),
+                PathBuf::from,
+            );
+            let root = root.as_path();
             let done = root.join(format!("pg-template-{version}"));
             if done.join("PG_VERSION").is_file() {
                 return done;

@@ -117,11 +117,13 @@ pub const RESURFACING: Article = Article {
     last: "Translated by Chen Jing",
     also: &[],
 };
-/// No date on the list, none on the article.
+/// No date on the list, none on the article: on the section's first
+/// scrape it takes the date of the entry above it on the page
+/// ([`RESURFACING`]) and comes right after it.
 pub const CAMPHOR: Article = Article {
     path: "/shishixinwen/hotnews/bendixinwen3/201904/t20190425_100080.html",
     title: "Volunteers Plant 3,000 Camphor Trees Along Zhengxiang Greenway",
-    date: None,
+    date: Some("2019-04-29T17:20:03+08:00"),
     author: "衡阳市电子政务办",
     image: "/shishixinwen/hotnews/bendixinwen3/201904/W020190425019283746551.jpg",
     related: "/shishixinwen/hotnews/bendixinwen3/201905/t20190508_100112.html",
@@ -367,10 +369,6 @@ pub const SECTIONS: [Section; 7] = [
         title: "Local",
         entries: &[
             (
-                &CAMPHOR,
-                List("Families plant the city tree along the greenway."),
-            ),
-            (
                 &BRIDGE,
                 List(
                     "The six-lane bridge links Zhuhui and Yanfeng districts and opened forty days early.",
@@ -392,6 +390,10 @@ pub const SECTIONS: [Section; 7] = [
             (
                 &RESURFACING,
                 List("Night work kept daytime traffic moving."),
+            ),
+            (
+                &CAMPHOR,
+                List("Families plant the city tree along the greenway."),
             ),
         ],
     },

@@ -4,7 +4,7 @@ use chrono::format::{Item, Parsed, StrftimeItems, parse, parse_and_remainder};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 
-use super::{Day, resolve};
+use super::{DateParts, Day};
 
 /// Tries every format against the whole text, then every format at every
 /// start position (not inside a number) with anything allowed after it.
@@ -13,7 +13,7 @@ pub(super) fn find(
     formats: &[String],
     tz: Tz,
     now: DateTime<Utc>,
-) -> Option<DateTime<FixedOffset>> {
+) -> Option<DateParts> {
     let compiled: Vec<Vec<Item<'_>>> = formats
         .iter()
         .filter_map(|f| StrftimeItems::new(f).parse().ok())
@@ -48,7 +48,7 @@ pub(super) fn find(
 
 /// The date a format read: a full date, or a month-day when the format has
 /// no year; the time when it has one; its offset when it has `%z`.
-fn from_parsed(parsed: &Parsed, tz: Tz, now: DateTime<Utc>) -> Option<DateTime<FixedOffset>> {
+fn from_parsed(parsed: &Parsed, tz: Tz, now: DateTime<Utc>) -> Option<DateParts> {
     let day = match parsed.to_naive_date() {
         Ok(date) => Day::Full(date),
         Err(_) => match (parsed.year(), parsed.month(), parsed.day()) {
@@ -65,5 +65,6 @@ fn from_parsed(parsed: &Parsed, tz: Tz, now: DateTime<Utc>) -> Option<DateTime<F
         Some(secs) => Some(FixedOffset::east_opt(secs)?),
         None => None,
     };
-    resolve(day, time, offset, tz, now)
+    let parts = DateParts { day, time, offset };
+    parts.place(tz, now).map(|_| parts)
 }

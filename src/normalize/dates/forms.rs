@@ -4,10 +4,9 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 use regex::{Captures, Regex};
 
-use super::{Day, resolve};
+use super::{DateParts, DateRules, Day};
 
 /// `H:MM[:SS[.frac]] [AM|PM] [Z|+08:00|+0800|GMT[+8]]`, groups `H M S ampm z off gmt gmtoff`.
 const TIME: &str = r"(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:(?P<z>Z)|\s?(?P<off>[+-][0-9]{2}:?[0-9]{2})|\s*(?P<gmt>GMT|UTC|UT)(?P<gmtoff>[+-][0-9]{1,2}(?::?[0-9]{2})?)?)?";
@@ -16,8 +15,100 @@ const TIME: &str = r"(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,]
 /// 上午/下午; groups `noon H M S H2 M2 S2`.
 const CJK_TIME: &str = r"(?:\s*(?P<noon>上午|下午)?\s*(?:(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?|(?P<H2>[0-9]{1,2})\s*[时時点點](?:\s*(?P<M2>[0-9]{1,2})\s*分(?:\s*(?P<S2>[0-9]{1,2})\s*秒)?)?))?";
 
-/// English month names and abbreviations, group `mon`.
-const MONTH: &str = r"(?P<mon>(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))";
+/// Month names and abbreviations in English, German, French and Spanish,
+/// group `mon` (looked up in [`MONTH_NAMES`]).
+static MONTH: LazyLock<String> = LazyLock::new(|| {
+    let mut names: Vec<&str> = MONTH_NAMES.iter().map(|(name, _)| *name).collect();
+    // Longest first, so `september` is not read as `sep` + `tember`.
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    format!("(?P<mon>(?i:{}))", names.join("|"))
+});
+
+/// Every month name and abbreviation [`MONTH`] knows, lower case.
+const MONTH_NAMES: &[(&str, u32)] = &[
+    // English
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+    // German
+    ("januar", 1),
+    ("jänner", 1),
+    ("jän", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("maerz", 3),
+    ("mär", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("okt", 10),
+    ("dezember", 12),
+    ("dez", 12),
+    // French
+    ("janvier", 1),
+    ("janv", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("févr", 2),
+    ("fév", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("juil", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("déc", 12),
+    // Spanish
+    ("enero", 1),
+    ("ene", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("abr", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("ago", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("dic", 12),
+];
+
+/// What may join a date to its time: `, `, ` at `, ` @ `, ` um `, ` à `, ` a las `.
+const TIME_JOIN: &str = r"(?:,?\s*(?:(?i:at|um|à|a\s+las)\s+|@\s*)?)";
 
 /// Compiles one of the constant patterns below.
 fn compile(pattern: String) -> Regex {
@@ -32,6 +123,22 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// `27.01.2020`, `09.10.2017, 01:40 Uhr`: the dotted form with the year
+/// last, always day-first.
+static DOTTED_DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    compile(format!(
+        r"(?P<d>[0-9]{{1,2}})\.\s?(?P<m>[0-9]{{1,2}})\.\s?(?P<y>[0-9]{{4}})(?:{TIME_JOIN}{TIME})?"
+    ))
+});
+
+/// `13/05/2019`, `05/13/2019 2:30 PM`: slashed (or dashed) with the year
+/// last; which number is the day follows the site's language.
+static SLASHED_YEAR_LAST: LazyLock<Regex> = LazyLock::new(|| {
+    compile(format!(
+        r"(?P<a>[0-9]{{1,2}})(?P<s1>[-/])(?P<b>[0-9]{{1,2}})(?P<s2>[-/])(?P<y>[0-9]{{4}})(?:{TIME_JOIN}{TIME})?"
+    ))
+});
+
 /// `2019年5月13日`, `2019年05月13日 14:01`, `2019年05月13日 14时01分`.
 static CJK: LazyLock<Regex> = LazyLock::new(|| {
     compile(format!(
@@ -39,18 +146,28 @@ static CJK: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// `May 13, 2019`, `Sept. 3rd 2019 2:30 PM`.
+/// `May 13, 2019`, `Sept. 3rd 2019 2:30 PM`, `November 12 @ 11:00 am`,
+/// `Nov 12`.
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     compile(format!(
-        r"\b{MONTH}\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>[0-9]{{4}})(?:,?\s*(?:at\s+)?{TIME})?"
+        r"\b{}\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>[0-9]{{4}}))?(?:{TIME_JOIN}{TIME})?",
+        *MONTH
     ))
 });
 
-/// `13 May 2019`, `13-May-2019`, RFC 2822 `Mon, 13 May 2019 14:01:05 +0800`.
+/// `13 May 2019`, `13-May-2019`, RFC 2822 `Mon, 13 May 2019 14:01:05
+/// +0800`, `28. September 2017`, `1er mars 2024`, `12 de noviembre de
+/// 2025`, `12 Nov`.
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     compile(format!(
-        r"(?:\b(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-){MONTH}\.?(?:,?\s+|-)(?P<y>[0-9]{{4}})(?:,?\s*(?:at\s+)?{TIME})?"
+        r"(?:\b(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th|er|\.)?(?:\s*(?:(?i:of|de)\s+)?|-){}(?:\.|\b)(?:(?:,?\s+(?:(?i:de)\s+)?|-)(?P<y>[0-9]{{4}}))?(?:{TIME_JOIN}{TIME})?",
+        *MONTH
     ))
+});
+
+/// `20171020`: only in a date field, where nothing else is meant.
+static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?P<y>(?:19|20)[0-9]{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12][0-9]|3[01])".to_owned())
 });
 
 /// `05-13`, `5-13 14:01`.
@@ -76,35 +193,57 @@ struct Found {
     len: usize,
     /// 0 date only, 1 with minutes, 2 with seconds, +1 with an offset.
     precision: u8,
-    /// The instant.
-    at: DateTime<FixedOffset>,
+    /// What it says.
+    parts: DateParts,
 }
 
-/// The earliest date of the common forms in `text`: forms with a year first,
-/// month-days only when there is none.
-pub(super) fn find(text: &str, tz: Tz, now: DateTime<Utc>) -> Option<DateTime<FixedOffset>> {
+/// The earliest date of the common forms in `text`: forms with a year
+/// first, then (in a date field) the compact `20171020`, month-days only
+/// when there is none.
+pub(super) fn find(text: &str, rules: &DateRules<'_>, now: DateTime<Utc>) -> Option<DateParts> {
     let text = ascii_digits(text);
-    let with_year: [&Regex; 4] = [&NUMERIC, &CJK, &MONTH_DAY_YEAR, &DAY_MONTH_YEAR];
-    let without_year: [&Regex; 2] = [&MONTH_DAY_DASH, &MONTH_DAY_CJK];
-    [&with_year[..], &without_year[..]]
-        .into_iter()
-        .find_map(|tier| {
-            tier.iter()
-                .filter_map(|re| first_valid(re, &text, tz, now))
-                .min_by_key(|f| (f.start, std::cmp::Reverse((f.precision, f.len))))
-                .map(|f| f.at)
-        })
+    let all: [&Regex; 6] = [
+        &NUMERIC,
+        &DOTTED_DAY_FIRST,
+        &SLASHED_YEAR_LAST,
+        &CJK,
+        &MONTH_DAY_YEAR,
+        &DAY_MONTH_YEAR,
+    ];
+    let compact: &[&Regex] = if rules.compact { &[&COMPACT] } else { &[] };
+    let month_days: [&Regex; 4] = [
+        &MONTH_DAY_DASH,
+        &MONTH_DAY_CJK,
+        &MONTH_DAY_YEAR,
+        &DAY_MONTH_YEAR,
+    ];
+    let tiers: [(&[&Regex], bool); 3] = [(&all, true), (compact, true), (&month_days, false)];
+    tiers.into_iter().find_map(|(tier, with_year)| {
+        tier.iter()
+            .filter_map(|re| first_valid(re, &text, rules, now, with_year))
+            .min_by_key(|f| (f.start, std::cmp::Reverse((f.precision, f.len))))
+            .map(|f| f.parts)
+    })
 }
 
 /// The earliest match of `re` that stands alone (not inside a longer
-/// number) and is a real date. Retries from just after each rejected start,
-/// so a rejected match cannot hide an overlapping good one.
-fn first_valid(re: &Regex, text: &str, tz: Tz, now: DateTime<Utc>) -> Option<Found> {
+/// number), is a real date and has a year when `with_year` (none when
+/// not). Retries from just after each rejected start, so a rejected match
+/// cannot hide an overlapping good one.
+fn first_valid(
+    re: &Regex,
+    text: &str,
+    rules: &DateRules<'_>,
+    now: DateTime<Utc>,
+    with_year: bool,
+) -> Option<Found> {
     let mut from = 0;
     while let Some(caps) = re.captures_at(text, from) {
         let whole = caps.get(0)?;
-        if let Some(found) = read(&caps, text, whole.start(), whole.end(), tz, now) {
-            return Some(found);
+        if caps.name("y").is_some() == with_year {
+            if let Some(found) = read(&caps, text, whole.start(), whole.end(), rules, now) {
+                return Some(found);
+            }
         }
         from = whole.start()
             + text[whole.start()..]
@@ -115,13 +254,33 @@ fn first_valid(re: &Regex, text: &str, tz: Tz, now: DateTime<Utc>) -> Option<Fou
     None
 }
 
+/// Month and day of a match: named, numeric, or the two numbers of a
+/// slashed form read in the site's order (the other order when that one
+/// is impossible).
+fn month_and_day(caps: &Captures<'_>, rules: &DateRules<'_>) -> Option<(u32, u32)> {
+    let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    if let (Some(a), Some(b)) = (num("a"), num("b")) {
+        let (month, day) = if rules.day_first { (b, a) } else { (a, b) };
+        return if month <= 12 {
+            Some((month, day))
+        } else {
+            Some((day, month))
+        };
+    }
+    let month = match caps.name("mon") {
+        Some(name) => month_number(name.as_str())?,
+        None => num("m")?,
+    };
+    Some((month, num("d")?))
+}
+
 /// Reads one match; `None` when it is not a date.
 fn read(
     caps: &Captures<'_>,
     text: &str,
     start: usize,
     end: usize,
-    tz: Tz,
+    rules: &DateRules<'_>,
     now: DateTime<Utc>,
 ) -> Option<Found> {
     let before = text[..start].chars().next_back();
@@ -130,11 +289,7 @@ fn read(
         return None;
     }
     let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
-    let month = match caps.name("mon") {
-        Some(name) => month_number(name.as_str())?,
-        None => num("m")?,
-    };
-    let day_of_month = num("d")?;
+    let (month, day_of_month) = month_and_day(caps, rules)?;
     let day = match caps.name("y") {
         Some(_) => {
             if caps.name("s1").map(|m| m.as_str()) != caps.name("s2").map(|m| m.as_str()) {
@@ -147,9 +302,9 @@ fn read(
             )?)
         }
         None => {
-            // A month-day right after a year-ish separator is the tail of a
-            // rejected full date (`1960-05-13`, `1960年5月13日`) or the head of
-            // a US date (`05-13-2019`): not a date of its own.
+            // A numeric month-day right after a year-ish separator is the
+            // tail of a rejected full date (`1960-05-13`, `1960年5月13日`) or
+            // the head of a US date (`05-13-2019`): not a date of its own.
             let joined =
                 |c: Option<char>| c.is_some_and(|c| matches!(c, '-' | '/' | '.' | ':' | '年'));
             let before_trimmed = text[..start].trim_end().chars().next_back();
@@ -159,9 +314,12 @@ fn read(
                 (Some('.'), Some(c)) => c.is_ascii_digit(),
                 _ => false,
             };
-            if joined(before) || joined(before_trimmed) || after_joined {
+            let numeric = caps.name("mon").is_none();
+            if numeric && (joined(before) || joined(before_trimmed) || after_joined) {
                 return None;
             }
+            // Feb 29 exists in leap years only; any other impossible day never.
+            NaiveDate::from_ymd_opt(2024, month, day_of_month)?;
             Day::MonthDay {
                 month,
                 day: day_of_month,
@@ -170,7 +328,8 @@ fn read(
     };
     let (time, seconds) = time_of(caps)?;
     let offset = offset_of(caps, text)?;
-    let at = resolve(day, time, offset, tz, now)?;
+    let parts = DateParts { day, time, offset };
+    parts.place(rules.tz, now)?;
     let precision = match (time, seconds) {
         (None, _) => 0,
         (Some(_), false) => 1,
@@ -180,7 +339,7 @@ fn read(
         start,
         len: end - start,
         precision,
-        at,
+        parts,
     })
 }
 
@@ -247,14 +406,13 @@ fn offset_of(caps: &Captures<'_>, haystack: &str) -> Option<Option<FixedOffset>>
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).map(Some)
 }
 
-/// The number of an English month name or abbreviation.
+/// The number of a month name or abbreviation of [`MONTH_NAMES`].
 fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let prefix = name.get(..3)?.to_ascii_lowercase();
-    let index = MONTHS.iter().position(|m| *m == prefix)?;
-    u32::try_from(index + 1).ok()
+    let lower = name.to_lowercase();
+    MONTH_NAMES
+        .iter()
+        .find(|(n, _)| *n == lower)
+        .map(|(_, number)| *number)
 }
 
 /// `text` with full-width digits and date punctuation (`２０１９－０５－１３`,

@@ -4,7 +4,7 @@ use chrono_tz::Asia::Shanghai;
 use chrono_tz::Tz;
 use chrono_tz::UTC;
 
-use super::parse_date;
+use super::{DateRules, day_first_language, find_date, parse_date};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 20, 12, 0, 0)
@@ -181,8 +181,16 @@ fn the_most_precise_match_at_one_place_wins() {
 #[test]
 fn explicit_formats_are_tried_first() {
     let now = now();
-    // Detection does not read day/month/year.
-    assert_eq!(at("13/05/2019", Shanghai), None);
+    // A format decides an order detection would read the other way.
+    assert_eq!(
+        at("05/06/2019", Shanghai).as_deref(),
+        Some("2019-05-06T00:00:00+08:00")
+    );
+    let d = with_formats("05/06/2019", Shanghai, &["%d/%m/%Y"], now);
+    assert_eq!(
+        d.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2019-06-05T00:00:00+08:00")
+    );
     let d = with_formats("13/05/2019", Shanghai, &["%d/%m/%Y"], now);
     assert_eq!(
         d.map(|d| d.to_rfc3339()).as_deref(),
@@ -276,8 +284,11 @@ fn month_day_takes_the_latest_year_not_in_the_future() {
         md("02-29", UTC).as_deref(),
         Some("2024-02-29T00:00:00+00:00")
     );
-    // Not month-days: US dates, tails of rejected full dates, impossible.
-    assert_eq!(md("05-13-2019", UTC), None);
+    // Not month-days: US dates (full dates), tails of rejected full dates, impossible.
+    assert_eq!(
+        md("05-13-2019", UTC).as_deref(),
+        Some("2019-05-13T00:00:00+00:00")
+    );
     assert_eq!(md("1960-05-13", UTC), None);
     assert_eq!(md("1960年5月13日", UTC), None);
     assert_eq!(md("13-45", UTC), None);
@@ -425,4 +436,148 @@ fn odd_input_never_panics() {
     }
     let long = "2019-05-13 ".repeat(2000) + &"年月日".repeat(3000);
     assert!(parse_date(&long, Shanghai, &formats, now()).is_some());
+}
+
+/// Reads `text` as the site `language` would, in a date field or free text.
+fn read_as(text: &str, language: &str, field: bool) -> Option<String> {
+    let rules = DateRules {
+        tz: UTC,
+        formats: &[],
+        day_first: day_first_language(Some(language)),
+        compact: field,
+    };
+    find_date(text, &rules, now())
+        .and_then(|d| d.place(UTC, now()))
+        .map(|d| d.to_rfc3339())
+}
+
+#[test]
+fn day_first_numeric_forms() {
+    let cases = [
+        ("27.01.2020", "en", "2020-01-27T00:00:00+00:00"),
+        ("27.01.2020", "de", "2020-01-27T00:00:00+00:00"),
+        // The dotted form with the year last is day-first in any language.
+        ("01.02.2020", "en", "2020-02-01T00:00:00+00:00"),
+        ("09.10.2017, 01:40 Uhr", "de", "2017-10-09T01:40:00+00:00"),
+        (
+            "Stand: 9.10.2017 um 14:05 Uhr",
+            "de",
+            "2017-10-09T14:05:00+00:00",
+        ),
+        ("13/05/2019", "fr", "2019-05-13T00:00:00+00:00"),
+        ("13/05/2019", "en", "2019-05-13T00:00:00+00:00"),
+        // Ambiguous slashed forms follow the language.
+        ("05/06/2019", "de", "2019-06-05T00:00:00+00:00"),
+        ("05/06/2019", "en-GB", "2019-06-05T00:00:00+00:00"),
+        ("05/06/2019", "es", "2019-06-05T00:00:00+00:00"),
+        ("05/06/2019", "en", "2019-05-06T00:00:00+00:00"),
+        ("05/06/2019", "en-US", "2019-05-06T00:00:00+00:00"),
+        ("05/06/2019 2:30 PM", "en", "2019-05-06T14:30:00+00:00"),
+    ];
+    for (text, language, want) in cases {
+        assert_eq!(
+            read_as(text, language, false).as_deref(),
+            Some(want),
+            "{text} ({language})"
+        );
+    }
+    assert!(!day_first_language(None));
+    assert!(!day_first_language(Some("zh-CN")));
+    assert!(day_first_language(Some("de-DE")));
+    assert!(day_first_language(Some("pt_BR")));
+    assert_eq!(read_as("31.02.2020", "de", false), None);
+    assert_eq!(read_as("13/13/2019", "de", false), None);
+}
+
+#[test]
+fn month_names_in_four_languages() {
+    let cases = [
+        ("Nov 12, 2025", "en", "2025-11-12T00:00:00+00:00"),
+        (
+            "November 12, 2025 at 3:15 pm",
+            "en",
+            "2025-11-12T15:15:00+00:00",
+        ),
+        ("28. September 2017", "de", "2017-09-28T00:00:00+00:00"),
+        ("3. Juli 2018", "de", "2018-07-03T00:00:00+00:00"),
+        (
+            "Mittwoch, 3. März 2021, 10:30 Uhr",
+            "de",
+            "2021-03-03T10:30:00+00:00",
+        ),
+        ("12 novembre 2025", "fr", "2025-11-12T00:00:00+00:00"),
+        ("1er mars 2024 à 14:30", "fr", "2024-03-01T14:30:00+00:00"),
+        ("Publié le 3 août 2023", "fr", "2023-08-03T00:00:00+00:00"),
+        ("12 de noviembre de 2025", "es", "2025-11-12T00:00:00+00:00"),
+        (
+            "5 de enero de 2024, 09:15",
+            "es",
+            "2024-01-05T09:15:00+00:00",
+        ),
+        ("22 dic. 2023", "es", "2023-12-22T00:00:00+00:00"),
+    ];
+    for (text, language, want) in cases {
+        assert_eq!(
+            read_as(text, language, false).as_deref(),
+            Some(want),
+            "{text} ({language})"
+        );
+    }
+    // Without a year: the latest year not in the future (now is 2026-05-20).
+    let yearless = [
+        ("November 12", "2025-11-12T00:00:00+00:00"),
+        ("12 Nov", "2025-11-12T00:00:00+00:00"),
+        ("3. Juli", "2025-07-03T00:00:00+00:00"),
+        ("12 mai", "2026-05-12T00:00:00+00:00"),
+        (
+            "November 12 @ 11:00 am - 1:00 pm",
+            "2025-11-12T11:00:00+00:00",
+        ),
+        ("May 1 @ 8:00 pm", "2026-05-01T20:00:00+00:00"),
+    ];
+    for (text, want) in yearless {
+        assert_eq!(read_as(text, "en", false).as_deref(), Some(want), "{text}");
+    }
+    // Words that only start like a month are not months.
+    for text in ["Mayor 13, said", "3 settings", "2 mayors", "Marketing 5"] {
+        assert_eq!(read_as(text, "en", false), None, "{text}");
+    }
+}
+
+#[test]
+fn compact_form_only_in_a_date_field() {
+    assert_eq!(
+        read_as("20171020", "zh-CN", true).as_deref(),
+        Some("2017-10-20T00:00:00+00:00")
+    );
+    assert_eq!(read_as("20171020", "zh-CN", false), None);
+    assert_eq!(read_as("20171320", "zh-CN", true), None);
+    assert_eq!(read_as("201710201", "zh-CN", true), None);
+    // A real date form in the field wins over a compact number before it.
+    assert_eq!(
+        read_as("No. 20170101 of 2017-10-20", "zh-CN", true).as_deref(),
+        Some("2017-10-20T00:00:00+00:00")
+    );
+}
+
+#[test]
+fn parts_say_year_and_time() {
+    let rules = DateRules::text(UTC, &[]);
+    let d = find_date("11-22 09:53", &rules, now()).expect("month-day");
+    assert!(!d.has_year());
+    assert!(d.has_time());
+    assert_eq!(
+        d.in_year(2016, UTC).map(|d| d.to_rfc3339()).as_deref(),
+        Some("2016-11-22T09:53:00+00:00")
+    );
+    let d = find_date("2016-11-22", &rules, now()).expect("full");
+    assert!(d.has_year());
+    assert!(!d.has_time());
+    // A full date keeps its own year.
+    assert_eq!(
+        d.in_year(2001, UTC).map(|d| d.to_rfc3339()).as_deref(),
+        Some("2016-11-22T00:00:00+00:00")
+    );
+    let feb = find_date("02-29", &rules, now()).expect("leap day");
+    assert_eq!(feb.in_year(2023, UTC), None);
 }

@@ -13,7 +13,7 @@ use crate::model::{Entry, EntryId, SectionId, SiteId};
 use crate::store::{Health, MergePlan, StoreError, Summaries, Summary};
 
 const ENTRY_COLUMNS: &str = "id, url, title, summary, content_html, author, published, \
-     first_seen, updated, categories, image";
+     first_seen, updated, categories, image, position";
 
 fn utc_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
@@ -55,6 +55,7 @@ struct EntryRow {
     updated: String,
     categories: String,
     image: Option<String>,
+    position: i64,
 }
 
 impl EntryRow {
@@ -71,6 +72,7 @@ impl EntryRow {
             updated: r.get(at + 8)?,
             categories: r.get(at + 9)?,
             image: r.get(at + 10)?,
+            position: r.get(at + 11)?,
         })
     }
 
@@ -98,6 +100,7 @@ impl EntryRow {
             updated,
             categories,
             image: self.image,
+            position: u32::try_from(self.position).unwrap_or_default(),
         })
     }
 }
@@ -298,7 +301,7 @@ pub fn put_entry(conn: &Connection, key: &SectionKey, e: &Entry) -> rusqlite::Re
     let categories = serde_json::to_string(&e.categories).unwrap_or_else(|_| "[]".to_owned());
     conn.prepare_cached(&format!(
         "INSERT OR REPLACE INTO entries (site, section, {ENTRY_COLUMNS}) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     ))?
     .execute(params![
         key.0.as_str(),
@@ -315,6 +318,7 @@ pub fn put_entry(conn: &Connection, key: &SectionKey, e: &Entry) -> rusqlite::Re
         utc_text(e.updated),
         categories,
         e.image,
+        i64::from(e.position),
     ])?;
     Ok(())
 }

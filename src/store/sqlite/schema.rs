@@ -49,6 +49,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (site, section, id),
         FOREIGN KEY (site, section) REFERENCES sections (site, section) ON DELETE CASCADE
     );",
+    // 2: the entry's place in the portal's list (ties keep the portal's order).
+    "ALTER TABLE entries ADD COLUMN position INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.
