@@ -61,6 +61,7 @@ impl RunReport {
                     .to_owned(),
             ),
             problems: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }

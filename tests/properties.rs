@@ -193,6 +193,7 @@ proptest! {
                     updated: published.to_utc(),
                     categories: vec!["Local".to_owned()],
                     image: None,
+                    position: u32::try_from(i).unwrap_or(0),
                 }
             })
             .collect();

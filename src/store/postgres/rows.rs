@@ -94,6 +94,8 @@ fn entry(row: &Row, at: usize) -> Result<Entry, StoreError> {
         updated: utc("entries", Some(need(8)?))?.unwrap_or_default(),
         categories: row.try_get(at + 9).map_err(|e| bad("entries", e))?,
         image: get(10)?,
+        // Not stored in PostgreSQL yet: same-date entries fall back to the id.
+        position: 0,
     })
 }
 
