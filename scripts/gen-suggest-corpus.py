@@ -907,6 +907,122 @@ def dl_list():
         f.write("\n")
 
 
+# ---------------------------------------------------------------- TRS script pager
+def trs_script():
+    c = Case("trs-script", "TRS WCM: ul li with span dates, createPageHTML script pager (3 pages)", True, "Asia/Shanghai")
+    titles = [
+        "我市召开2024年度生态环境保护工作会议",
+        "市生态环境局开展入河排污口排查整治",
+        "全市空气质量优良天数比例同比提升",
+        "市生态环境局发布第一季度水质监测报告",
+        "我市启动“无废城市”建设试点工作",
+        "市生态环境局召开重点排污单位座谈会",
+        "全市开展危险废物规范化管理专项检查",
+        "市生态环境局开展六五环境日宣传活动",
+        "我市湘江干流断面水质稳定达到二类标准",
+    ]
+    n = 0
+    for pi in range(3):
+        items = []
+        for t in titles[pi * 3:(pi + 1) * 3]:
+            day = 27 - n * 3
+            date = f"2024-06-{day:02d}"
+            href = f"./202406/t202406{day:02d}_{8800 + n}.html"
+            items.append(f'<li><a href="{href}" target="_blank" title="{esc(t)}">{esc(t)}</a><span>{date}</span></li>')
+            body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs(True, n + 120))
+            art = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{esc(t)}_衡州市生态环境局</title></head>
+<body>
+<div class="head"><img src="/images/sthjj.png" alt="衡州市生态环境局"></div>
+<div class="content">
+<div class="xl_title">{esc(t)}</div>
+<div class="xl_time">发布时间：{date} 14:{n * 4:02d}　来源：市生态环境局　<span class="xl_share">分享到：<a href="#">微信</a></span></div>
+<div class="TRS_Editor">{body}</div>
+</div>
+<div class="foot">衡州市生态环境局　湘ICP备05000009号</div>
+</body></html>
+"""
+            c.write(href[2:], art)
+            entry(c, href, t, f"{date} 14:{n * 4:02d}", "市生态环境局")
+            n += 1
+        page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>工作动态_衡州市生态环境局</title></head>
+<body>
+<div class="head"><img src="/images/sthjj.png" alt="衡州市生态环境局"></div>
+<div class="nav"><a href="/">首页</a> <a href="/gzdt/">工作动态</a> <a href="/zwgk/">政务公开</a></div>
+<div class="content">
+<ul class="list_con">
+{chr(10).join(items)}
+</ul>
+<div class="page"><script type="text/javascript">
+var currentPage = {pi};
+var countPage = 3;
+createPageHTML(3, {pi}, "index", "html");
+</script></div>
+</div>
+<div class="foot">衡州市生态环境局　湘ICP备05000009号</div>
+</body></html>
+"""
+        c.write("index.html" if pi == 0 else f"index_{pi}.html", page)
+    c.save()
+
+
+# ---------------------------------------------------------------- Hanweb, next link by text
+def hanweb_next():
+    c = Case("hanweb-next", "Hanweb: a 下一页 link known by its text only (contains)", True, "Asia/Shanghai")
+    titles = [
+        "县交通运输局开展道路运输安全大检查",
+        "县农村公路提质改造工程全面开工",
+        "县城公交线路优化调整公告",
+        "县交通运输局召开汛期安全生产部署会",
+        "县开展超限超载车辆联合治理行动",
+        "县客运站春运工作圆满结束",
+        "县交通运输局推进“四好农村路”建设",
+    ]
+    pages = [titles[:4], titles[4:]]
+    n = 0
+    for pi, chunk in enumerate(pages):
+        rows = []
+        for t in chunk:
+            day = 25 - n * 3
+            href = f"/art/2024/7/{day}/art_3301_{66000 + n}.html"
+            rows.append(f'<tr><td><a href="{href}" title="{esc(t)}" target="_blank">{esc(t)}</a></td><td><span class="bt_time">2024-07-{day:02d}</span></td></tr>')
+            body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs(True, n + 130))
+            art = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{esc(t)} 衡阳县人民政府</title></head>
+<body>
+<table width="1000" align="center"><tr><td><img src="/images/banner.jpg"></td></tr></table>
+<div class="article">
+<div class="main-fl-tit">{esc(t)}</div>
+<div class="main-fl-xx">发布日期：2024-07-{day:02d} 09:{n * 6:02d}　信息来源：县交通运输局</div>
+<div id="zoom">{body}</div>
+</div>
+<table width="1000" align="center"><tr><td class="foot">衡阳县人民政府办公室主办　湘ICP备05000010号</td></tr></table>
+</body></html>
+"""
+            c.write(href.lstrip("/"), art)
+            entry(c, href, t, f"2024-07-{day:02d} 09:{n * 6:02d}", "县交通运输局")
+            n += 1
+        if pi == 0:
+            pager = '<div class="default_pgPanel">共2页 <a href="index.html">首页</a> <a href="index.html">上一页</a> <a href="list_2.html">下一页</a> <a href="list_2.html">尾页</a></div>'
+        else:
+            pager = '<div class="default_pgPanel">共2页 <a href="index.html">首页</a> <a href="index.html">上一页</a> <a href="list_2.html">尾页</a></div>'
+        page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>交通运输 衡阳县人民政府</title></head>
+<body>
+<table width="1000" align="center"><tr><td><img src="/images/banner.jpg"></td></tr></table>
+<div class="bt_title">交通运输</div>
+<table width="100%" class="tb_list">
+{chr(10).join(rows)}
+</table>
+{pager}
+<table width="1000" align="center"><tr><td class="foot">衡阳县人民政府办公室主办　湘ICP备05000010号</td></tr></table>
+</body></html>
+"""
+        c.write("index.html" if pi == 0 else "list_2.html", page)
+    c.save()
+
+
 # ---------------------------------------------------------------- no-list pages
 def no_lists():
     d = os.path.join(ROOT, "_not-lists")
@@ -944,7 +1060,7 @@ def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
     os.makedirs(ROOT)
-    for case in [trs_table, trs_ul, hanweb, wordpress, drupal, plain_table, card_grid, bracket_dates, gbk, two_lists, big_menu, dl_list]:
+    for case in [trs_table, trs_ul, hanweb, wordpress, drupal, plain_table, card_grid, bracket_dates, gbk, two_lists, big_menu, dl_list, trs_script, hanweb_next]:
         case()
     no_lists()
 

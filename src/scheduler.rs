@@ -38,6 +38,8 @@ pub struct RunReport {
     pub total: usize,
     /// Scrape duration in milliseconds.
     pub duration_ms: u64,
+    /// Scrape duration in microseconds (a loopback scrape takes under 1 ms).
+    pub duration_us: u64,
     /// The error, when it failed.
     pub error: Option<String>,
     /// Per-item problems (field and what), when it ran.
@@ -56,6 +58,7 @@ impl RunReport {
             updated: 0,
             total: 0,
             duration_ms: 0,
+            duration_us: 0,
             error: Some(
                 "another instance is scraping this section and kept its lease; try again later"
                     .to_owned(),
@@ -421,6 +424,7 @@ async fn run_scrape(
         updated: 0,
         total: 0,
         duration_ms: ms,
+        duration_us: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
         error: None,
         problems: Vec::new(),
         warnings: Vec::new(),

@@ -460,6 +460,28 @@ async fn preview_reports_fields_and_saves_nothing() {
         "{item}"
     );
 
+    // Paging that stops early is a warning worded as in `scrape`; a field
+    // with `contains` / `exclude` says so next to its value.
+    let mut paged = section.clone();
+    paged["pages"] = json!(2);
+    paged["next_page"] = json!({"css": "a.next", "contains": "Nope"});
+    paged["list"]["summary"] = json!({"css": "p", "exclude": ["b"]});
+    let (_, _, preview) = post_preview(&http, &base, paged).await;
+    assert_eq!(preview["ok"], true, "{preview}");
+    let warnings = preview["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{preview}");
+    assert!(
+        warnings[0].as_str().unwrap_or("").contains(
+            "next_page `a.next` matched nothing on page 1; paging stopped after page 1 of 2"
+        ),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        preview["items"][0]["fields"]["summary"]["rule"], "exclude `b`",
+        "{}",
+        preview["items"][0]
+    );
+
     // A good one returns what a scrape publishes (same ids, same titles).
     let (status, _, preview) = post_preview(&http, &base, section).await;
     assert_eq!(status, StatusCode::OK);

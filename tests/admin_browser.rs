@@ -335,6 +335,30 @@ async fn drive(page: &Page<'_>, token: &str, config_path: &Path) -> anyhow::Resu
         "a refused save changed the config file"
     );
 
+    // A preview that matches nothing, then Save: the page asks first,
+    // naming what will happen; declining saves nothing.
+    page.set("#field-list-item", "ul.no-such-list > li").await?;
+    page.click("#preview").await?;
+    page.wait_css("#preview-results p.summary.bad").await?;
+    page.click("#save").await?;
+    let question = page
+        .browser
+        .get_alert_text()
+        .await
+        .context("Save after an empty preview asks (confirm())")?;
+    ensure!(
+        question.contains("matched nothing")
+            && question.contains("demo/local turns failing")
+            && question.contains("entries stay served"),
+        "the confirmation names what will happen: {question:?}"
+    );
+    page.browser.dismiss_alert().await?;
+    page.wait_status("keeps its current config").await?;
+    ensure!(
+        std::fs::read_to_string(config_path)? == file_before,
+        "a declined save changed the config file"
+    );
+
     // The real fix: back to every item, and the date as the summary.
     page.set("#field-list-item", "ul.list > li").await?;
     page.set("#field-list-date", "span").await?;
@@ -359,6 +383,7 @@ async fn drive(page: &Page<'_>, token: &str, config_path: &Path) -> anyhow::Resu
         "the bridge's two duplicates are not published, found {} skipped rows",
         skipped.len()
     );
+    desktop(page).await?;
     page.click("#save").await?;
     page.wait_status("Saved").await?;
 
@@ -518,6 +543,65 @@ async fn sections_table(page: &Page<'_>) -> anyhow::Result<()> {
         page.find_all("#sections tbody tr.section-row").await?.len() == 7,
         "every scraped section has a row"
     );
+    Ok(())
+}
+
+/// At 1280 px the preview table fits without sideways scrolling: one
+/// column per field with distinct names, dates that wrap only between date
+/// and time, the raw text behind a "raw" toggle.
+async fn desktop(page: &Page<'_>) -> anyhow::Result<()> {
+    page.browser.set_window_size(1280, 900).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    page.fits_width(1280).await?;
+    let js = "const w = document.querySelector('#preview-results .table-wrap'); \
+              return [w.scrollWidth, w.clientWidth];";
+    let sizes = page.browser.execute(js, vec![]).await?;
+    let sizes: Vec<i64> = serde_json::from_value(sizes)?;
+    ensure!(
+        sizes[0] <= sizes[1],
+        "the preview table scrolls sideways at 1280 px: {sizes:?}"
+    );
+    let mut names = Vec::new();
+    for th in page.find_all("#preview-results thead th").await? {
+        names.push(th.text().await?);
+    }
+    let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+    ensure!(
+        distinct.len() == names.len(),
+        "column names are distinct: {names:?}"
+    );
+    ensure!(
+        names.iter().any(|n| n == "date") && names.iter().any(|n| n == "title"),
+        "{names:?}"
+    );
+    // A time with its offset is on one line.
+    let js = "return [...document.querySelectorAll('#preview-results .time')] \
+              .map((e) => e.getClientRects().length);";
+    let lines: Vec<i64> = serde_json::from_value(page.browser.execute(js, vec![]).await?)?;
+    ensure!(!lines.is_empty(), "dates with a time are shown");
+    ensure!(
+        lines.iter().all(|n| *n == 1),
+        "a time wrapped inside its offset: {lines:?}"
+    );
+    // Raw on demand: closed, then open.
+    let raw = page.find("#preview-results details.raw").await?;
+    ensure!(
+        !page
+            .find("#preview-results details.raw .raw-text")
+            .await?
+            .is_displayed()
+            .await?,
+        "the raw text is hidden until asked for"
+    );
+    raw.find(Locator::Css("summary")).await?.click().await?;
+    ensure!(
+        page.find("#preview-results details.raw .raw-text")
+            .await?
+            .is_displayed()
+            .await?,
+        "the raw text shows on demand"
+    );
+    page.screenshot("admin-desktop-preview.png").await?;
     Ok(())
 }
 

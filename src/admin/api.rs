@@ -16,7 +16,6 @@ use super::{ApiError, audit, edit};
 use crate::app::AppState;
 use crate::config::{self, KeyPath, Problem, Seg};
 use crate::http::pages::health_name;
-use crate::model::{SectionId, SiteId};
 use crate::reload;
 
 #[derive(Serialize)]
@@ -261,6 +260,9 @@ struct Saved {
     version: String,
     started: Vec<String>,
     removed: Vec<String>,
+    /// What the saved section will do when its list page yields nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
 }
 
 /// Writes `text` to the file and applies it live.
@@ -287,6 +289,7 @@ async fn save(state: &Arc<AppState>, path: PathBuf, text: String) -> Result<Save
         version: edit::version(&text),
         started: applied.started,
         removed: applied.removed,
+        warning: None,
     })
 }
 
@@ -332,7 +335,7 @@ pub async fn put_section(
     let Some(admin) = state.admin.as_ref() else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "the admin API is off"));
     };
-    let _lock = admin.edit_lock.lock().await;
+    let lock = admin.edit_lock.lock().await;
     let (path, text, mut raw) = load_raw(&state).await?;
     check_if_match(&headers, &edit::version(&text))?;
     let si = site_index(&raw, &site)?;
@@ -340,7 +343,9 @@ pub async fn put_section(
     validate(&raw, si, Some(index))?;
     let (new_text, created) = edit::put_section(&text, &site, &section, &value)
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
-    let saved = save(&state, path, new_text).await?;
+    let mut saved = save(&state, path, new_text).await?;
+    // The check below fetches: other edits need not wait for it.
+    drop(lock);
     audit(
         &state,
         &format!(
@@ -348,6 +353,7 @@ pub async fn put_section(
             if created { "created" } else { "replaced" }
         ),
     );
+    saved.warning = super::warning::after_save(&state, &site, &section).await;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -400,28 +406,6 @@ pub async fn delete_section(
     let saved = save(&state, path, new_text).await?;
     audit(&state, &format!("deleted section {site}/{section}"));
     Ok(Json(saved).into_response())
-}
-
-/// `POST /api/sites/{site}/sections/{section}/refresh`: scrape now.
-pub async fn refresh(
-    State(state): State<Arc<AppState>>,
-    Path((site, section)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let key = (
-        SiteId::new(&site)
-            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no site `{site}`")))?,
-        SectionId::new(&section).ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, format!("no section `{section}`"))
-        })?,
-    );
-    let report = state.scrape_now(&key).await.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no scraped section `{site}/{section}` (a group cannot be refreshed)"),
-        )
-    })?;
-    audit(&state, &format!("refreshed section {site}/{section}"));
-    Ok(Json(report).into_response())
 }
 
 /// `GET /api/config`: the file as TOML.

@@ -9,7 +9,9 @@ pub mod auth;
 pub mod edit;
 mod page;
 mod preview;
+pub mod refresh;
 mod suggest;
+mod warning;
 
 use std::sync::Arc;
 
@@ -128,7 +130,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route(
             "/api/sites/{site}/sections/{section}/refresh",
-            post(api::refresh),
+            post(refresh::refresh),
         )
         .route("/api/preview", post(preview::preview))
         .route("/api/suggest", post(suggest::suggest))

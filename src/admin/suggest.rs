@@ -77,7 +77,9 @@ pub async fn suggest(
         .map_err(|e| {
             let status = match e {
                 SuggestError::Fetch { .. } => StatusCode::BAD_GATEWAY,
-                SuggestError::NoList { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                SuggestError::NoList { .. } | SuggestError::Parse(_) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
                 SuggestError::SelfCheck { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             };
             ApiError::new(status, e.to_string()).field("url")

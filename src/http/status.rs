@@ -1,7 +1,5 @@
 //! `/healthz` and `/metrics`.
 
-use std::fmt::Write;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -116,20 +114,9 @@ pub async fn metrics(State(state): State<View>) -> Response {
             entries.push((key, n));
         }
     }
-    let mut text = state.metrics().render(&entries, state.fetch_stats());
     let failures = state.store_status().write_failures;
-    let _ = writeln!(
-        text,
-        "# HELP portalfeed_store_write_failures_total Store writes that failed.\n\
-         # TYPE portalfeed_store_write_failures_total counter\n\
-         portalfeed_store_write_failures_total {failures}"
-    );
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
-    )
-        .into_response()
+    let text = state
+        .metrics()
+        .render_with_store(&entries, state.fetch_stats(), failures);
+    ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response()
 }

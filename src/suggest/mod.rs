@@ -179,6 +179,9 @@ pub enum SuggestError {
         /// One paragraph saying why.
         reason: String,
     },
+    /// A page could not be parsed within the bounds (depth, deadline).
+    #[error("cannot read the page: {0}")]
+    Parse(#[from] crate::parse::ParseError),
     /// The config built did not pass its own check (a bug: please report).
     #[error("the suggested config for {url} failed its own check: {reason}")]
     SelfCheck {
@@ -235,6 +238,7 @@ pub async fn suggest(
         settings.min_delay = std::time::Duration::ZERO;
     }
     let mut report = Vec::new();
+    let budget = crate::parse::Budget::new(settings.parse_deadline());
     let mut page = get(fetcher, url, &settings, None).await?;
     let mut encoding = None;
     let mut encoding_note = format!(
@@ -255,6 +259,19 @@ pub async fn suggest(
             page = again;
         }
     }
+    let (analysis, lines) = {
+        // The parse and the finders run on the parser threads, within the
+        // parse deadline, never on an async worker.
+        let page = page.clone();
+        budget
+            .run(move || {
+                crate::parse::check_depth(&page.html)?;
+                let mut lines = Vec::new();
+                Ok(analyze(&page, &mut lines).map(|a| (a, lines)))
+            })
+            .await??
+    };
+    report.extend(lines);
     let Analysis {
         base,
         chosen,
@@ -265,7 +282,7 @@ pub async fn suggest(
         timezone_note,
         section_title,
         site_title,
-    } = analyze(&page, &mut report)?;
+    } = analysis;
 
     // Article samples: the first distinct same-site entries.
     let mut samples = Vec::new();
@@ -298,7 +315,18 @@ pub async fn suggest(
             Err(e) => report.push(format!("article {u}: not read: {e}")),
         }
     }
-    let article = match article::find(&samples) {
+    let found = {
+        let samples = samples.clone();
+        budget
+            .run(move || {
+                for s in &samples {
+                    crate::parse::check_depth(&s.html)?;
+                }
+                Ok(article::find(&samples))
+            })
+            .await?
+    };
+    let article = match found {
         Ok(a) => Some(a),
         Err(e) => {
             report.push(format!(
@@ -360,7 +388,10 @@ pub async fn suggest(
         existing_site: None,
         reuse_site_article: false,
     };
-    finish(suggestion, &page, &samples, opts)
+    let opts = opts.clone();
+    budget
+        .run(move || Ok(finish(suggestion, &page, &samples, &opts)))
+        .await?
 }
 
 /// What the list page itself shows, read before any other fetch (the

@@ -31,6 +31,8 @@
     /** Last config version seen (ETag form, with quotes). */
     version: null,
     busy: false,
+    /** The last preview: {site, section (JSON text), empty: matched nothing}. */
+    lastPreview: null,
   };
 
   const $ = (sel) => document.querySelector(sel);
@@ -551,6 +553,11 @@
       return;
     }
     renderPreview(r.data || {});
+    page.lastPreview = {
+      site: form.site,
+      section: JSON.stringify(form.section),
+      empty: previewMatchedNothing(r.data || {}),
+    };
     $('#preview-results').scrollIntoView({ block: 'start' });
     const n = (r.data.items || []).length;
     if (r.data.ok === false || r.data.error) {
@@ -559,6 +566,28 @@
     } else {
       say('ok', 'Preview: ' + n + ' item' + (n === 1 ? '' : 's') + ' extracted. Nothing was saved.');
     }
+  }
+
+  /** True when a preview found no entry to publish (the section would fail). */
+  function previewMatchedNothing(data) {
+    const entries = Array.isArray(data.entries) ? data.entries : [];
+    return data.ok === false && entries.length === 0 &&
+      (data.field === 'list.item' || data.field === 'list.link');
+  }
+
+  /**
+   * Saving what the last preview showed matching nothing: asks first, naming
+   * what will happen. True when the save may go on.
+   */
+  function confirmEmptySave(site, section) {
+    const last = page.lastPreview;
+    if (!last || !last.empty || last.site !== site || last.section !== JSON.stringify(section)) return true;
+    const known = page.sections.find((s) => s.site === site && s.section === section.id);
+    const n = known ? known.entries : 0;
+    const kept = n === 0 ? 'it has no entries to serve'
+      : 'its last ' + n + ' entr' + (n === 1 ? 'y stays' : 'ies stay') + ' served until a scrape succeeds';
+    return window.confirm('The preview just matched nothing. If you save, ' + site + '/' + section.id +
+      ' turns failing at its next scrape ("selector matched nothing") and ' + kept + '. Save anyway?');
   }
 
   /** A URL shortened for a table cell: its path (the end of it when long). */
@@ -577,8 +606,11 @@
     return /^\d{4}-\d{2}-\d{2}T/.test(t) ? t.replace('T', ' ') : t;
   }
 
-  function stripUrl(u) {
-    return String(u || '').replace(/#.*$/, '').replace(/\?.*$/, '');
+  /** A date value that wraps only between the date and the time (never inside the offset). */
+  function dateValue(text) {
+    const m = /^(\d{4}-\d{2}-\d{2}) (.+)$/.exec(text);
+    if (!m) return el('span', { class: 'value nowrap' }, text);
+    return el('span', { class: 'value date' }, el('span', { class: 'nowrap' }, m[1]), ' ', el('span', { class: 'nowrap time' }, m[2]));
   }
 
   function renderPreview(data) {
@@ -592,41 +624,35 @@
       parts.push(el('ul', { class: 'pages' }, ...pages.map((p) =>
         el('li', {}, safeLink(p.url, p.url), ': ' + (p.items ?? 0) + ' item' + (p.items === 1 ? '' : 's')))));
     }
+    // Paging and charset warnings: worded as in `scrape` and /healthz.
+    const warnings = Array.isArray(data.warnings) ? data.warnings : [];
+    if (warnings.length) {
+      parts.push(el('ul', { class: 'warnings' }, ...warnings.map((w) => el('li', { class: 'warning' }, 'Warning: ' + String(w)))));
+    }
     if (data.error) {
       parts.push(el('p', { class: 'summary bad' }, 'Problem' + (data.field ? ' in ' + data.field : '') + ': ' + data.error));
     }
-    // Date and author as published: from the entry with the item's URL.
-    const exact = new Map();
-    const byUrl = new Map();
-    for (const e of entries) {
-      exact.set(e.url, e);
-      if (!byUrl.has(stripUrl(e.url))) byUrl.set(stripUrl(e.url), e);
-    }
+    // One column per field, named by its config key: the parsed value, the
+    // raw text on demand (a <details> in the cell).
     const fieldNames = [...PREVIEW_FIELDS];
     for (const item of items) {
       for (const k of Object.keys(item.fields || {})) if (!fieldNames.includes(k)) fieldNames.push(k);
     }
     const present = fieldNames.filter((k) => items.some((i) => i.fields && k in i.fields));
     if (items.length) {
-      const head = el('tr', {}, el('th', { scope: 'col' }, '#'), el('th', { scope: 'col' }, 'Title'),
-        el('th', { scope: 'col' }, 'Link'), el('th', { scope: 'col' }, 'Date'), el('th', { scope: 'col' }, 'Author'),
-        ...present.map((k) => el('th', { scope: 'col' }, k)));
+      const head = el('tr', {}, el('th', { scope: 'col', class: 'idx' }, '#'),
+        ...present.map((k) => el('th', { scope: 'col', class: 'f-' + k.replace(/\./g, '-'),
+          title: k + ': the parsed value; "raw" shows the text the selector found' }, k)));
       const rows = items.map((item, i) => {
         // An item with no link value became no entry (no usable link, or a duplicate).
         const published = getValue(item, 'link') !== null;
-        const entry = published
-          ? (exact.get(getValue(item, 'link')) || byUrl.get(stripUrl(getValue(item, 'link'))) || {})
-          : {};
         const problems = new Map((item.problems || []).map((p) => [p.field, p.problem]));
-        const cells = [
-          el('td', { class: 'idx' }, String(i + 1)),
-          el('td', {}, item.title ?? entry.title ?? '',
-            published ? null : el('span', { class: 'why' }, 'not published')),
-          el('td', { class: 'url' }, item.link ? linkCell(item.link) : el('span', { class: 'muted' }, '—')),
-          el('td', {}, showDate(entry.date ?? getValue(item, 'date') ?? getValue(item, 'article.date') ?? '—')),
-          el('td', {}, entry.author ?? getValue(item, 'article.author') ?? '—'),
-        ];
-        for (const k of present) cells.push(fieldCell(k, (item.fields || {})[k], problems.get(k), published));
+        const cells = [el('td', { class: 'idx' }, String(i + 1))];
+        for (const k of present) {
+          const td = fieldCell(k, (item.fields || {})[k], problems.get(k), published);
+          if (k === 'title' && !published) td.append(el('span', { class: 'why' }, 'not published'));
+          cells.push(td);
+        }
         return el('tr', { class: [problems.size ? 'has-problem' : '', published ? '' : 'skipped'].join(' ').trim() }, ...cells);
       });
       parts.push(el('div', { class: 'table-wrap' },
@@ -671,12 +697,22 @@
       return td;
     }
     let valueText = value === null ? '' : (typeof value === 'object' ? JSON.stringify(value) : String(value));
-    if (key === 'link' && valueText) valueText = shortUrl(valueText);
+    const full = valueText;
     if (key === 'article.content' && valueText) valueText = htmlText(valueText);
     if (key.endsWith('date') && valueText) valueText = showDate(valueText);
     const rawText = raw === null ? null : (typeof raw === 'object' ? JSON.stringify(raw) : String(raw));
-    if (valueText) td.append(el('span', { class: 'value' }, shorten(valueText, key === 'article.content' ? 110 : 160)));
-    if (rawText !== null && rawText !== valueText) td.append(el('span', { class: 'raw' }, shorten(rawText, 160)));
+    if (key === 'link' && valueText) {
+      td.append(el('span', { class: 'value' }, linkCell(valueText)));
+    } else if (key.endsWith('date') && valueText) {
+      td.append(dateValue(valueText));
+    } else if (valueText) {
+      td.append(el('span', { class: 'value' }, shorten(valueText, key === 'article.content' ? 110 : 160)));
+    }
+    if (rawText !== null && rawText !== valueText && rawText !== full) {
+      td.append(el('details', { class: 'raw' }, el('summary', {}, 'raw'), el('span', { class: 'raw-text' }, shorten(rawText, 300))));
+    }
+    // The field's contains / matches / exclude: what picked or trimmed the raw text.
+    if (field.rule) td.append(el('span', { class: 'rule' }, String(field.rule)));
     if (problem) {
       td.append(el('span', { class: 'why' }, problemText ||
         (raw === null ? 'selector matched nothing' : 'not understood')));
@@ -692,6 +728,10 @@
     const cur = page.current;
     const site = cur.isNew ? form.site : cur.site;
     const id = cur.isNew ? form.section.id : cur.id;
+    if (!confirmEmptySave(site, form.section)) {
+      say('ok', 'Not saved: ' + site + '/' + id + ' keeps its current config.');
+      return;
+    }
     const headers = {};
     const etag = cur.etag || page.version;
     if (etag) headers['If-Match'] = etag;
@@ -713,8 +753,10 @@
     fillForm(site, form.section, false, true);
     $('#editor-heading').textContent = 'Edit ' + site + '/' + id;
     const started = (r.data && r.data.started) || [];
-    say('ok', (r.status === 201 ? 'Created ' : 'Saved ') + site + '/' + id + ' to the config file' +
-      (started.length ? '; scraping ' + started.join(', ') + ' now.' : '.'));
+    const warning = r.data && r.data.warning;
+    say(warning ? 'error' : 'ok', (r.status === 201 ? 'Created ' : 'Saved ') + site + '/' + id + ' to the config file' +
+      (started.length ? '; scraping ' + started.join(', ') + ' now.' : '.'),
+    ...(warning ? [el('p', { class: 'warning' }, 'Warning: ' + warning)] : []));
     await loadSections(true);
     markSelected();
   }
@@ -739,9 +781,9 @@
       return;
     }
     const d = r.data || {};
-    const line = (d.section || cur.site + '/' + cur.id) + ': ' + (d.outcome || '?') + ', ' +
-      (d.new ?? 0) + ' new, ' + (d.updated ?? 0) + ' updated, ' + (d.total ?? 0) + ' in the feed' +
-      (d.duration_ms !== undefined ? ' (' + d.duration_ms + ' ms)' : '') + '.';
+    // The server's sentence says what the feed serves now ("failed: …;
+    // still serving the 7 entries of 10:42 UTC (412 ms)").
+    const line = (d.section || cur.site + '/' + cur.id) + ': ' + (d.message || d.outcome || '?');
     const details = [];
     if (d.error) details.push(el('pre', { class: 'last-error' }, d.error));
     if (Array.isArray(d.problems) && d.problems.length) {

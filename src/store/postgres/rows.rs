@@ -13,7 +13,7 @@ use crate::model::{Entry, EntryId, SectionId, SiteId};
 use crate::store::{Health, MergePlan, StoreError, Summaries, Summary};
 
 const ENTRY_COLUMNS: &str = "id, url, title, summary, content_html, author, published, \
-     first_seen, updated, categories, image";
+     first_seen, updated, categories, image, position";
 
 const SECTION_COLUMNS: &str = "site, section, last_success, last_attempt, last_error, \
      consecutive_failures, scrapes, failures, last_new, last_seen, last_duration_ms, warnings, \
@@ -94,8 +94,11 @@ fn entry(row: &Row, at: usize) -> Result<Entry, StoreError> {
         updated: utc("entries", Some(need(8)?))?.unwrap_or_default(),
         categories: row.try_get(at + 9).map_err(|e| bad("entries", e))?,
         image: get(10)?,
-        // Not stored in PostgreSQL yet: same-date entries fall back to the id.
-        position: 0,
+        position: u32::try_from(
+            row.try_get::<_, i64>(at + 11)
+                .map_err(|e| bad("entries", e))?,
+        )
+        .unwrap_or_default(),
     })
 }
 
@@ -321,10 +324,10 @@ async fn put_entry(c: &impl GenericClient, key: &SectionKey, e: &Entry) -> Resul
     c.execute(
         &format!(
             "INSERT INTO entries (site, section, {ENTRY_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
              ON CONFLICT (site, section, id) DO UPDATE SET url = $4, title = $5, summary = $6, \
              content_html = $7, author = $8, published = $9, first_seen = $10, updated = $11, \
-             categories = $12, image = $13"
+             categories = $12, image = $13, position = $14"
         ),
         &[
             &key.0.as_str(),
@@ -341,6 +344,7 @@ async fn put_entry(c: &impl GenericClient, key: &SectionKey, e: &Entry) -> Resul
             &text(e.updated),
             &e.categories,
             &e.image,
+            &i64::from(e.position),
         ],
     )
     .await

@@ -57,6 +57,8 @@ const MIGRATIONS: &[&str] = &[
         due            timestamptz NOT NULL DEFAULT '-infinity',
         PRIMARY KEY (site, section)
     );",
+    // 2: an entry's place on its list page (orders entries of one date).
+    "ALTER TABLE entries ADD COLUMN position bigint NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.
