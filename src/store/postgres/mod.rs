@@ -79,6 +79,14 @@ pub fn parse_url(url: &str) -> Result<tokio_postgres::Config, String> {
     tokio_postgres::Config::from_str(url).map_err(|e| e.to_string())
 }
 
+/// A pool error with the server's or the socket's own words.
+fn pool_error(e: deadpool_postgres::PoolError) -> String {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => rows::describe(&e),
+        other => other.to_string(),
+    }
+}
+
 impl PostgresStore {
     /// Connects to `url`, applies the schema migrations this build knows,
     /// and starts listening for other instances' changes. Fails when the
@@ -114,7 +122,7 @@ impl PostgresStore {
             .build()
             .map_err(|e| unreachable(&e))?;
         {
-            let mut client = pool.get().await.map_err(|e| unreachable(&e))?;
+            let mut client = pool.get().await.map_err(|e| unreachable(&pool_error(e)))?;
             schema::migrate(&mut client, &place).await?;
         }
         let instance = format!("{}-{:08x}", std::process::id(), fastrand::u32(..));
@@ -144,8 +152,9 @@ impl PostgresStore {
     async fn client(&self) -> Result<Object, StoreError> {
         self.pool.get().await.map_err(|e| {
             StoreError::Database(format!(
-                "no connection to PostgreSQL at {}: {e}",
-                self.place
+                "no connection to PostgreSQL at {}: {}",
+                self.place,
+                pool_error(e)
             ))
         })
     }
