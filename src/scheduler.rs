@@ -115,10 +115,32 @@ impl SectionRef {
     }
 }
 
+/// One gate per host for first scrapes: the sections of a host that the
+/// store has nothing for scrape one after the other (each one whole, its
+/// articles included), so the first feeds appear within seconds instead
+/// of all at the end, while other hosts go on in parallel.
+#[derive(Debug, Default)]
+struct FirstGates {
+    by_host: Mutex<HashMap<String, Arc<tokio::sync::Semaphore>>>,
+}
+
+impl FirstGates {
+    fn gate(&self, host: &str) -> Arc<tokio::sync::Semaphore> {
+        let mut map = self.by_host.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(host.to_owned())
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(1)))
+            .clone()
+    }
+}
+
+/// Longest random offset of a first scrape (hosts not hit in lockstep).
+const FIRST_SPREAD_MS: u64 = 500;
+
 /// The set of running section tasks.
 pub struct Scheduler {
     deps: Arc<Scraping>,
     tasks: Mutex<HashMap<SectionKey, Task>>,
+    gates: Arc<FirstGates>,
 }
 
 impl std::fmt::Debug for Scheduler {
@@ -144,6 +166,7 @@ impl Scheduler {
         Self {
             deps: Arc::new(deps),
             tasks: Mutex::new(HashMap::new()),
+            gates: Arc::default(),
         }
     }
 
@@ -208,6 +231,7 @@ impl Scheduler {
                 FirstRun {
                     restarted,
                     fresh: fresh.clone(),
+                    gates: self.gates.clone(),
                 },
                 next_at.clone(),
                 busy.clone(),
@@ -316,6 +340,7 @@ fn jitter(d: Duration) -> Duration {
 struct FirstRun {
     restarted: bool,
     fresh: Arc<AtomicBool>,
+    gates: Arc<FirstGates>,
 }
 
 async fn section_loop(
@@ -329,11 +354,21 @@ async fn section_loop(
     let interval = section.settings.interval;
     let key = (site.id.clone(), section.id.clone());
     let mut delay = first_delay(deps.store.as_ref(), &key, section, first.restarted).await;
+    // A section scraped at once waits for its host's gate, after a small
+    // random offset.
+    let mut gate = delay.is_zero().then(|| {
+        delay = Duration::from_millis(fastrand::u64(0..FIRST_SPREAD_MS));
+        first.gates.gate(site.url.host_str().unwrap_or(""))
+    });
     let fresh = first.fresh;
     loop {
         let due = Utc::now() + chrono::Duration::from_std(delay).unwrap_or_default();
         next_at.store(due.timestamp_millis(), Ordering::Relaxed);
         tokio::time::sleep(delay).await;
+        let permit = match gate.take() {
+            Some(g) => g.acquire_owned().await.ok(),
+            None => None,
+        };
         let _guard = busy.lock().await;
         // Instances sharing a store scrape a section in turn: the lease
         // says whether this one does now, or when to ask again.
@@ -350,6 +385,7 @@ async fn section_loop(
         let report = lease
             .hold_while(run_fresh(&deps, site, section, &fresh))
             .await;
+        drop(permit);
         delay = if report.error.is_none() {
             jitter(interval)
         } else {

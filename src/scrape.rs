@@ -611,8 +611,16 @@ async fn build_item(
         if entry.published.is_some() {
             dating = Dating::Dated;
         }
-        if entry.summary.is_none() || k.content_html.is_some() {
-            entry.summary = k.summary.clone().or(entry.summary);
+        // This list's own summary wins; without one, the excerpt of the
+        // known content (the known entry may come from another section,
+        // whose list summary is not this section's).
+        if entry.summary.is_none() {
+            entry.summary = k
+                .content_html
+                .as_deref()
+                .map(|html| normalize::excerpt(html, normalize::entry::SUMMARY_CHARS))
+                .filter(|s| !s.is_empty())
+                .or_else(|| k.summary.clone());
         }
         problems.retain(|p| p.field != "date" || entry.published.is_none());
     }

@@ -89,8 +89,34 @@ async fn sigkill_and_sigterm_lose_nothing() {
     let feeds = ["demo/local", "demo/hot-news", "demo/special-report", "demo"];
     let url = |f: &str| format!("http://127.0.0.1:{port}/feeds/{f}.json");
 
-    // First life: scrape everything, then SIGKILL.
+    // First life: scrape everything (no section pending on /healthz; first
+    // scrapes are spread), then SIGKILL.
     let mut server = spawn(&path);
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    let start = Instant::now();
+    loop {
+        let all_scraped = match http.get(&health).send().await {
+            Ok(r) => r
+                .bytes()
+                .await
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .is_some_and(|h| {
+                    h["sections"]
+                        .as_array()
+                        .is_some_and(|s| s.iter().all(|s| s["state"] != "pending"))
+                }),
+            Err(_) => false,
+        };
+        if all_scraped {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "not every section scraped within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let mut before = Vec::new();
     for f in feeds {
         before.push(wait_feed(&http, &url(f), 1).await);

@@ -279,3 +279,80 @@ pub(crate) fn parse_limit(query: Option<&str>, max: usize) -> Result<u32, &'stat
     }
     Ok(limit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SqliteStore;
+    use crate::store::conformance::{entry, scraped};
+
+    fn config(sections: usize) -> Config {
+        let mut text = String::from(
+            "[server]\nlisten = \"127.0.0.1:0\"\npublic_url = \"http://127.0.0.1:0\"\n\n\
+             [[sites]]\nid = \"s\"\ntitle = \"S\"\nurl = \"http://p.example/\"\n",
+        );
+        for i in 0..sections {
+            text.push_str(&format!(
+                "  [[sites.sections]]\n  id = \"x{i}\"\n  title = \"X{i}\"\n  url = \"http://p.example/{i}/\"\n    [sites.sections.list]\n    item = \"li\"\n    link = \"a\"\n    title = \"a\"\n"
+            ));
+        }
+        crate::config::parse(&text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[tokio::test]
+    async fn the_hot_table_stays_inside_the_byte_bound() {
+        let n = 30;
+        let cfg = config(n);
+        let store = Arc::new(
+            SqliteStore::open(None)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        for i in 0..n {
+            let key = (
+                crate::model::SiteId::new("s").unwrap_or_else(|| unreachable!()),
+                crate::model::SectionId::new(&format!("x{i}")).unwrap_or_else(|| unreachable!()),
+            );
+            // ~20 KB of incompressible-ish content per feed.
+            let entries = (1..=20)
+                .map(|d| {
+                    let mut e = entry(d, &format!("{i}-{d}"));
+                    e.content_html = Some(
+                        (0..300)
+                            .map(|_| format!("{:x}", fastrand::u64(..)))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
+                    e
+                })
+                .collect();
+            store
+                .merge(&key, scraped(entries, 50, chrono::Utc::now()))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let max: u64 = 400 * 1024;
+        let cache = FeedCache::new(&cfg, store, Arc::new(Metrics::default()), max);
+        for i in 0..n {
+            let path = format!("s/x{i}");
+            assert!(matches!(
+                cache.get(&path, Format::Atom, None).await,
+                Lookup::Found(_)
+            ));
+        }
+        cache.renders.run_pending_tasks().await;
+        let live = cache.live();
+        let held = live.hot.weight();
+        assert!(held > 0);
+        assert!(
+            held <= max,
+            "the hot table holds {held} bytes, more than the cache's {max}"
+        );
+        // Every feed was rendered, far more than the bound: some left.
+        let one = u64::from(match cache.get("s/x0", Format::Atom, None).await {
+            Lookup::Found(r) => r.weight(),
+            other => panic!("{other:?}"),
+        });
+        assert!(one * n as u64 > max, "the test renders more than the bound");
+    }
+}

@@ -92,4 +92,18 @@ impl HotTable {
             }
         }
     }
+
+    /// Bytes the renderings held here weigh (see [`Rendered::weight`]).
+    pub fn weight(&self) -> u64 {
+        self.slots
+            .iter()
+            .flat_map(|s| s.formats.iter())
+            .filter_map(|c| {
+                c.read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .as_ref()
+                    .map(|r| u64::from(r.weight()))
+            })
+            .sum()
+    }
 }

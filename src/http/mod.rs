@@ -18,6 +18,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::Response;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use futures_util::future::{Either, ready};
@@ -72,6 +73,22 @@ pub(crate) async fn summaries(view: &dyn StatusView) -> Summaries {
     view.summaries().await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "store summaries unreadable");
         Summaries::new()
+    })
+}
+
+/// Runs `f` (a status page's rendering, linear in sections) off the async
+/// workers, so feed serving never waits for it.
+pub(crate) async fn off_worker(
+    f: impl FnOnce() -> axum::response::Response + Send + 'static,
+) -> axum::response::Response {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "status page task failed");
+        feed::text(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error\n",
+        )
+        .map(Body::new)
+        .into_response()
     })
 }
 

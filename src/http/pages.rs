@@ -45,8 +45,12 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<View>) -> Response {
-    let config = state.config();
     let summaries = super::summaries(state.as_ref()).await;
+    super::off_worker(move || index_page(&state, &summaries)).await
+}
+
+fn index_page(state: &View, summaries: &Summaries) -> Response {
+    let config = state.config();
     let base = config.server.base_url().to_owned();
     let mut head = String::new();
     let mut body = String::new();
@@ -68,7 +72,7 @@ pub async fn index(State(state): State<View>) -> Response {
         );
         body.push_str("<ul class=\"tree\">");
         for section in site.sections.iter().filter(|s| s.parent.is_none()) {
-            section_tree(&summaries, &base, site, section, &mut head, &mut body);
+            section_tree(summaries, &base, site, section, &mut head, &mut body);
         }
         body.push_str("</ul></section>\n");
     }

@@ -42,8 +42,12 @@ struct HealthReport {
 /// service itself is up otherwise); `degraded` when some section fails, the
 /// last config reload failed or the store could not write.
 pub async fn healthz(State(state): State<View>) -> Response {
-    let config = state.config();
     let summaries = super::summaries(state.as_ref()).await;
+    super::off_worker(move || health_report(&state, &summaries)).await
+}
+
+fn health_report(state: &View, summaries: &crate::store::Summaries) -> Response {
+    let config = state.config();
     let store = state.store_status();
     let now = Utc::now();
     let mut sections = Vec::new();
@@ -52,6 +56,7 @@ pub async fn healthz(State(state): State<View>) -> Response {
             let key = (site.id.clone(), section.id.clone());
             let data = summaries.get(&key).cloned().unwrap_or_default();
             let s = data.health.state(section.settings.interval, now);
+
             sections.push(SectionHealth {
                 site: site.id.to_string(),
                 section: section.id.to_string(),
@@ -104,8 +109,12 @@ pub async fn healthz(State(state): State<View>) -> Response {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<View>) -> Response {
-    let config = state.config();
     let summaries = super::summaries(state.as_ref()).await;
+    super::off_worker(move || metrics_text(&state, &summaries)).await
+}
+
+fn metrics_text(state: &View, summaries: &crate::store::Summaries) -> Response {
+    let config = state.config();
     let mut entries = Vec::new();
     for site in &config.sites {
         for section in site.sections.iter().filter(|s| !s.is_group()) {
