@@ -666,3 +666,98 @@ fn check_refuses_a_config_with_no_sites() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_preview_stops_when_its_client_goes_away() {
+    let portal = FixturePortal::start().await.expect("portal");
+    let (service, _dir, _path) = start_from_file(&portal, |t| t).await;
+    let base = service.base_url();
+    let http = client();
+    let section = local_section(&http, &base).await;
+    // Every answer takes 700 ms: a preview with its articles takes ~8 s.
+    portal.set_fault(Some(portalfeed::demo::Fault::Delay(
+        std::time::Duration::from_millis(700),
+    )));
+    portal.clear_requests();
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(1_600))
+        .build()
+        .expect("client");
+    let gone = impatient
+        .post(format!("{base}/api/preview"))
+        .bearer_auth(TOKEN)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(json!({"site": "demo", "section": section}).to_string())
+        .send()
+        .await;
+    assert!(gone.is_err(), "the client gave up first");
+    // Let the request in flight finish, then nothing more is fetched.
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    let after_leaving = portal.requests().len();
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let later = portal.requests().len();
+    assert!(after_leaving >= 1, "the preview had started");
+    assert_eq!(
+        later, after_leaving,
+        "no fetch after the client left ({after_leaving} then {later})"
+    );
+    portal.set_fault(None);
+}
+
+#[tokio::test]
+async fn sigterm_ends_the_process_while_a_page_is_parsed() {
+    let portal = FixturePortal::start().await.expect("portal");
+    // 9 MiB within the depth cap: seconds of parsing in a debug build.
+    let big = "<div><p>a paragraph <b>of</b> text</p></div>\n".repeat(9 * (1 << 20) / 44);
+    portal.set_page(LOCAL_LIST, format!("<html><body>{big}</body></html>"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let text = portal.demo_config_text().expect("demo config").replace(
+        "listen = \"127.0.0.1:8080\"",
+        &format!("listen = \"127.0.0.1:{port}\""),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("portalfeed.toml");
+    std::fs::write(&path, text).expect("config");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portalfeed"))
+        .args(["serve", "--config"])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    // Wait until the big page has been served (its parse is under way).
+    let bendi = "/shishixinwen/hotnews/bendixinwen3/";
+    for _ in 0..200 {
+        if portal.requests().iter().any(|r| r.path == bendi) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        portal.requests().iter().any(|r| r.path == bendi),
+        "the big page was fetched"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(status.success());
+    let sent = std::time::Instant::now();
+    let exit = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if sent.elapsed() > std::time::Duration::from_secs(10) {
+            break None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let exit = exit.expect("the process ended within 10 s of SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+}

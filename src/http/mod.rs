@@ -142,7 +142,7 @@ async fn not_found(State(view): State<View>) -> Response<Body> {
 }
 
 /// Serves `http` on `listener` until `stop` turns true, then lets in-flight
-/// requests finish (up to 10 s).
+/// requests finish (up to 5 s).
 pub async fn serve(listener: TcpListener, http: Http, mut stop: watch::Receiver<bool>) {
     let shared = Arc::new(http);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -200,7 +200,9 @@ pub async fn serve(listener: TcpListener, http: Http, mut stop: watch::Receiver<
         });
     }
     drop(listener);
-    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    // 5 s, not more: a preview in flight must not keep SIGTERM from ending
+    // the process within 10 s (the store is closed after this).
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
 /// Everything but feeds, through the router.
