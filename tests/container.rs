@@ -231,22 +231,7 @@ async fn the_image_command_line_serves_on_every_interface_and_passes_its_healthc
     }
 
     // SIGTERM: a graceful stop, the store in data/ (PORTALFEED_DATA_DIR).
-    let pid = child.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.0.try_wait().expect("wait") {
-            break s;
-        }
-        assert!(start.elapsed() < Duration::from_secs(15), "no exit");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = common::terminate(&mut child.0).await;
     let mut log = String::new();
     if let Some(mut e) = child.0.stderr.take() {
         let _ = std::io::Read::read_to_string(&mut e, &mut log);

@@ -161,22 +161,7 @@ async fn demo_runs_from_an_empty_directory_and_cleans_up() {
     );
 
     // SIGTERM: a clean exit, no scratch directory left, no colour codes.
-    let pid = child.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.0.try_wait().expect("wait") {
-            break s;
-        }
-        assert!(start.elapsed() < Duration::from_secs(15), "no exit");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = common::terminate(&mut child.0).await;
     assert!(status.success(), "{status:?}");
     let log = err_log.join().expect("stderr");
     assert!(log.contains("listening"), "{log}");

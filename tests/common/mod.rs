@@ -172,3 +172,23 @@ pub async fn start_from_file(
     wait_scraped(&service, 1).await;
     (service, dir, path)
 }
+
+/// Sends SIGTERM to `child` and waits (at most 15 s) for it to exit.
+pub async fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "no exit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
