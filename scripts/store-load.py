@@ -42,6 +42,12 @@ TOKEN = "store-load-token"
 WORDS = "river bridge city council budget school road water health market".split()
 
 
+def host_of(site):
+    """Site `site`'s loopback address: 127.0.0.10, 127.0.0.11, ..., 127.0.1.0, ..."""
+    n = 10 + site
+    return f"127.0.{n // 256}.{n % 256}"
+
+
 def article_html(site, sec, k):
     rnd = random.Random(site * 100000 + sec * 100 + k)
     paras = []
@@ -74,7 +80,8 @@ async def handle(reader, writer):
         parts = line.decode("latin-1").split()
         path = parts[1] if len(parts) > 1 else "/"
         host = writer.get_extra_info("sockname")[0]
-        site = int(host.rsplit(".", 1)[1]) - 10
+        o = host.split(".")
+        site = int(o[2]) * 256 + int(o[3]) - 10
         status, body = 404, "not found"
         if path.endswith("/") and path.startswith("/s"):
             status, body = 200, list_html(site, int(path[2:-1]))
@@ -95,7 +102,7 @@ async def handle(reader, writer):
 
 def start_origin(sites):
     loop = asyncio.new_event_loop()
-    hosts = [f"127.0.0.{10 + s}" for s in range(sites)]
+    hosts = [host_of(s) for s in range(sites)]
 
     async def main():
         await asyncio.start_server(handle, host=hosts, port=PORT, backlog=1024)
@@ -114,7 +121,7 @@ def config_text(n, data_dir):
     ]
     made = 0
     for s in range(sites):
-        host = f"127.0.0.{10 + s}"
+        host = host_of(s)
         out.append(
             f'\n[[sites]]\nid = "site{s}"\ntitle = "Site {s}"\nurl = "http://{host}:{PORT}/"\n'
             'timezone = "Asia/Shanghai"\n'
