@@ -49,6 +49,8 @@ pub struct AppState {
     pub config_error: RwLock<Option<String>>,
     /// The admin API's token and edit lock (`None`: the admin API is off).
     pub admin: Option<crate::admin::Admin>,
+    /// `/healthz` and `/` as last rendered.
+    kept: http::kept::KeptPages,
 }
 
 impl OnChange for FeedCache {
@@ -102,6 +104,7 @@ impl AppState {
             config_path,
             config_error: RwLock::new(None),
             admin,
+            kept: http::kept::KeptPages::default(),
         }))
     }
 
@@ -212,6 +215,10 @@ impl http::StatusView for AppState {
 
     fn admin_enabled(&self) -> bool {
         self.admin.is_some()
+    }
+
+    fn kept(&self) -> &http::kept::KeptPages {
+        &self.kept
     }
 }
 

@@ -175,6 +175,8 @@ pub struct Metrics {
     scrapes: Family<SectionLabels, Counter>,
     failures: Family<SectionLabels, Counter>,
     durations: Family<SectionLabels, Histogram, fn() -> Histogram>,
+    /// Scrapes recorded, every outcome (the status pages' change count).
+    recorded: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -188,6 +190,7 @@ impl Default for Metrics {
             scrapes: Family::default(),
             failures: Family::default(),
             durations: Family::new_with_constructor(duration_histogram),
+            recorded: AtomicU64::new(0),
         }
     }
 }
@@ -230,6 +233,12 @@ impl Metrics {
             failures.inc();
         }
         self.durations.get_or_create(&labels).observe(seconds);
+        self.recorded.fetch_add(1, Ordering::Release);
+    }
+
+    /// Scrapes recorded so far, whatever their outcome.
+    pub fn scrapes_recorded(&self) -> u64 {
+        self.recorded.load(Ordering::Acquire)
     }
 
     /// Prometheus text exposition; `entries` gives each section's entry count.

@@ -412,6 +412,44 @@ fn retitle_link(list: &str, file: &str, title: &str) -> String {
     format!("{}{}{}", &list[..open_end], title, &list[close..])
 }
 
+/// `/healthz` and `/` are kept between requests (so monitors polling them
+/// cost one rendering per change), but a recorded scrape shows at once.
+#[tokio::test]
+async fn status_pages_show_a_recorded_scrape_at_once() {
+    let portal = FixturePortal::start().await.expect("portal");
+    let service = start(&portal).await;
+    let state = service.state.clone();
+    let http = client();
+    let health_url = format!("{}/healthz", service.base_url());
+    let index_url = format!("{}/", service.base_url());
+    let local_state = |health: &serde_json::Value| {
+        health["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .find(|s| s["section"] == "local")
+            .expect("local in healthz")["state"]
+            .clone()
+    };
+    let before = common::get_json(&http, &health_url).await;
+    assert_eq!(local_state(&before), "ok", "{before}");
+    let index = get(&http, &index_url).await;
+    assert_eq!(index, get(&http, &index_url).await, "kept: the same page");
+
+    // A fast failure (no retry), well within the time a page is kept.
+    portal.set_page(LOCAL_LIST, "<html><body><p>Moved.</p></body></html>");
+    let report = state.scrape_now(&key("local")).await.expect("runs");
+    let error = report.error.expect("an empty list fails the scrape");
+    let after = common::get_json(&http, &health_url).await;
+    assert_eq!(local_state(&after), "failing", "{after}");
+    let index = String::from_utf8(get(&http, &index_url).await.to_vec()).expect("utf-8");
+    assert!(
+        index.contains(&portalfeed::http::escape(&error)),
+        "the index shows the new error: {error}"
+    );
+    service.shutdown().await.expect("shutdown");
+}
+
 #[tokio::test]
 async fn faults_keep_the_last_good_feed() {
     let portal = FixturePortal::start().await.expect("portal");

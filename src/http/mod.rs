@@ -3,6 +3,7 @@
 //! with compression, a request timeout and a body limit.
 
 pub mod feed;
+pub mod kept;
 pub mod opml;
 pub mod pages;
 pub mod security;
@@ -63,6 +64,8 @@ pub trait StatusView: Send + Sync + std::fmt::Debug + 'static {
     fn fetch_stats(&self) -> crate::fetch::FetchStats;
     /// True when the admin API is on (the index links to it).
     fn admin_enabled(&self) -> bool;
+    /// The status pages kept between requests.
+    fn kept(&self) -> &kept::KeptPages;
 }
 
 /// The status pages' state.

@@ -45,8 +45,8 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<View>) -> Response {
-    let summaries = super::summaries(state.as_ref()).await;
-    super::off_worker(move || index_page(&state, &summaries)).await
+    let kept = state.clone();
+    kept.kept().index.answer(state, index_page).await
 }
 
 fn index_page(state: &View, summaries: &Summaries) -> Response {
