@@ -14,6 +14,7 @@ WORKDIR /src
 # Dependencies first, against a placeholder crate: this layer is rebuilt only
 # when Cargo.toml or Cargo.lock change, not for every change to src/.
 COPY Cargo.toml Cargo.lock build.rs ./
+COPY .cargo ./.cargo
 RUN mkdir -p src benches \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \

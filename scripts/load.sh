@@ -9,12 +9,13 @@ CONNS=${CONNS:-32}
 PF=127.0.0.1:18080
 BARE=127.0.0.1:18090
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
-cargo build --release --quiet --bin portalfeed --example bare_hyper
+# NO_BUILD=1: use the binaries already built (e.g. in another CARGO_TARGET_DIR).
+[ "${NO_BUILD:-0}" = 1 ] || cargo build --release --quiet --bin portalfeed --example bare_hyper
 tmp=$(mktemp -d)
 cleanup() { kill "${pf_pid:-}" "${bare_pid:-}" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-target/release/portalfeed demo --listen "$PF" >"$tmp/demo.log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}"/release/portalfeed demo --listen "$PF" >"$tmp/demo.log" 2>&1 &
 pf_pid=$!
 feed="http://$PF/feeds/demo/local.rss"
 for _ in $(seq 1 100); do
@@ -22,7 +23,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 etag=$(curl -fsSI "$feed" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
-target/release/examples/bare_hyper "$BARE" "$tmp/feed.rss" 2>/dev/null &
+"${CARGO_TARGET_DIR:-target}"/release/examples/bare_hyper "$BARE" "$tmp/feed.rss" 2>/dev/null &
 bare_pid=$!
 sleep 0.5
 bare_etag='"0123456789abcdef01234567"'

@@ -22,7 +22,7 @@ if [ "$PROFILE" = release ]; then
 else
     cargo build --quiet --bin portalfeed
 fi
-bin=target/$PROFILE/portalfeed
+bin=${CARGO_TARGET_DIR:-target}/$PROFILE/portalfeed
 
 tmp=$(mktemp -d)
 cleanup() {

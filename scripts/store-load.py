@@ -12,7 +12,9 @@ script prints, as one Markdown table row and the details:
   peak RSS (VmHWM) and settled RSS (VmRSS after the scrape),
   bytes written per unchanged rescrape of one section (/proc/PID/io
   write_bytes around admin refreshes; the origin answers the same pages),
-  /healthz and / latency (median of 20),
+  /healthz and / latency (median of 20; kept pages: also the median of 5
+  first requests after the 1 s a page is kept, and the server's CPU per
+  /healthz answer over 200 in a row),
   hot-feed req/s with wrk alone and while /healthz is polled,
   restart time (SIGTERM, start again, until a feed answers with entries).
 
@@ -190,9 +192,10 @@ def wait(what, cond, limit):
     raise SystemExit(f"{what}: not within {limit} s")
 
 
-def latency(url, n=20):
+def latency(url, n=20, pause=0.0):
     times = []
     for _ in range(n):
+        time.sleep(pause)
         t = time.time()
         get(url)
         times.append((time.time() - t) * 1000)
@@ -264,6 +267,14 @@ def main():
         per_rescrape = (write_bytes(pid) - w0) / rounds
         h_ms = latency(f"http://{LISTEN}/healthz")
         i_ms = latency(f"http://{LISTEN}/")
+        # A page is kept at most 1 s: the first request after that renders.
+        h_render_ms = latency(f"http://{LISTEN}/healthz", n=5, pause=1.1)
+        i_render_ms = latency(f"http://{LISTEN}/", n=5, pause=1.1)
+        # The server's CPU per /healthz answer, over 200 in a row.
+        c0 = cpu_s(pid)
+        for _ in range(200):
+            get(f"http://{LISTEN}/healthz")
+        h_cpu_ms = (cpu_s(pid) - c0) / 200 * 1000
         feed = f"http://{LISTEN}/feeds/site0/sec0.rss"
         alone = wrk(feed)
         stop = threading.Event()
@@ -299,7 +310,8 @@ def main():
         print(
             f"| {n:,} | {wall:.1f} s wall, {cpu:.1f} s CPU | {peak:.0f} MB peak, {settled:.0f} MB settled "
             f"({rendered:.0f} MB with every feed rendered) | {per_rescrape / 1024:.0f} KB | "
-            f"{h_ms:.1f} ms | {i_ms:.1f} ms | {alone:,.0f} alone, {polled:,.0f} polled "
+            f"{h_ms:.1f} ms ({h_render_ms:.1f} ms rendered, {h_cpu_ms:.2f} ms server CPU) | "
+            f"{i_ms:.1f} ms ({i_render_ms:.1f} ms rendered) | {alone:,.0f} alone, {polled:,.0f} polled "
             f"({polled / alone if alone else 0:.2f}×) | {restart:.2f} s |"
         )
         print(f"sections failing after the fresh scrape: {failing}", file=sys.stderr)

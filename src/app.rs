@@ -21,9 +21,6 @@ use crate::scheduler::{OnChange, RunReport, Scheduler, Scraping};
 use crate::store::{self, Store, StoreChange, StoreFuture, StoreStatus, Summaries};
 use crate::{http, reload};
 
-/// Bytes of rendered feeds the cache may hold.
-const CACHE_BYTES: u64 = 256 * 1024 * 1024;
-
 /// The application: the config in force and every part, wired. The parts
 /// get narrow handles (the scheduler its [`Scraping`], the feed route the
 /// [`FeedCache`], the status pages a [`http::StatusView`]); the admin API
@@ -84,7 +81,7 @@ impl AppState {
             &config,
             store.clone(),
             metrics.clone(),
-            CACHE_BYTES,
+            config.server.cache_size,
         ));
         let scheduler = Scheduler::new(Scraping {
             store: store.clone(),

@@ -1,12 +1,13 @@
 //! The command line: `serve`, `demo`, `check`, `scrape`, `suggest`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
 
 use crate::config::{self, Overrides};
 use crate::render::{self, Format};
@@ -99,6 +100,41 @@ impl From<FormatArg> for Format {
             FormatArg::Rss => Format::Rss,
             FormatArg::Atom => Format::Atom,
             FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+/// The binary's whole work: parse the command line, set up logging, run
+/// the command on a multi-threaded runtime. (In the library, so the
+/// binary's crate is a one-line `main` and its generic code is built once.)
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // Colour codes only for a terminal: a file, a pipe or a container
+        // log gets plain text.
+        .with_ansi(std::io::stderr().is_terminal());
+    match cli.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("portalfeed: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("portalfeed: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

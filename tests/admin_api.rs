@@ -101,6 +101,7 @@ async fn auth_is_required_and_checked() {
     assert_eq!(r.status(), StatusCode::OK);
 
     // Login form: wrong token 401, right one sets an HttpOnly SameSite cookie.
+    portalfeed::fetch::install_tls_provider();
     let no_redirect = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -679,6 +679,7 @@ async fn a_preview_stops_when_its_client_goes_away() {
         std::time::Duration::from_millis(700),
     )));
     portal.clear_requests();
+    portalfeed::fetch::install_tls_provider();
     let impatient = reqwest::Client::builder()
         .timeout(std::time::Duration::from_millis(1_600))
         .build()

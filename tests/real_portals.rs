@@ -323,6 +323,7 @@ async fn healthz_lists_the_same_warnings_and_the_section_stays_ok() {
     let service = portalfeed::app::Service::start(served, None)
         .await
         .expect("service");
+    portalfeed::fetch::install_tls_provider();
     let http = reqwest::Client::new();
     let url = format!("{}/healthz", service.base_url());
     let mut found = None;

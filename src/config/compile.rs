@@ -116,7 +116,12 @@ fn server(ctx: &mut Ctx<'_>, path: &KeyPath, raw: &RawServer) -> Option<ServerSp
         )
         .and_then(|n| usize::try_from(n).ok()),
     };
+    let cache_size = match &raw.cache_size {
+        None => Some(super::spec::DEFAULT_CACHE_SIZE),
+        Some(b) => v::size(ctx, &path.key("cache_size"), b),
+    };
     Some(ServerSpec {
+        cache_size: cache_size?,
         listen: listen?,
         public_url: public_url?,
         data_dir: data_dir?,

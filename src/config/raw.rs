@@ -47,6 +47,9 @@ pub struct RawServer {
     /// Global cap on concurrent fetches, default 8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_fetches: Option<i64>,
+    /// Bytes of rendered feeds kept in memory, default 64 MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_size: Option<RawSize>,
 }
 
 /// `[store]`: where entries and health live when several instances share

@@ -80,7 +80,13 @@ pub struct ServerSpec {
     pub admin_token_env: Option<String>,
     /// Global cap on concurrent fetches.
     pub max_concurrent_fetches: usize,
+    /// Bytes of rendered feeds the render cache holds at most.
+    pub cache_size: u64,
 }
+
+/// `[server] cache_size` when unset: with three formats in three encodings
+/// each, room for every feed of ~500 sections of 20 full-text entries.
+pub const DEFAULT_CACHE_SIZE: u64 = 64 * 1024 * 1024;
 
 impl ServerSpec {
     /// `public_url` without its trailing slash: the base of every link the

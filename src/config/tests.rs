@@ -28,6 +28,7 @@ fn an_empty_file_is_a_valid_config() {
     assert_eq!(c.server.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(c.server.public_url.as_str(), "http://127.0.0.1:8080/");
     assert_eq!(c.server.max_concurrent_fetches, 8);
+    assert_eq!(c.server.cache_size, 64 * 1024 * 1024);
     assert!(c.server.data_dir.is_none());
     assert_eq!(c.summary(), "0 sites, 0 sections (0 scraped, 0 groups)");
 }
@@ -126,8 +127,9 @@ fn site_keys_compile() {
 fn server_keys() {
     let c = ok(
         "[server]\nlisten = \"0.0.0.0:9000\"\npublic_url = \"https://feeds.test/pf\"\ndata_dir = \"data\"\n\
-                admin_token_env = \"PF_TOKEN\"\nmax_concurrent_fetches = 2\n",
+                admin_token_env = \"PF_TOKEN\"\nmax_concurrent_fetches = 2\ncache_size = \"16MiB\"\n",
     );
+    assert_eq!(c.server.cache_size, 16 * 1024 * 1024);
     assert_eq!(c.server.listen.port(), 9000);
     assert_eq!(c.server.public_url.as_str(), "https://feeds.test/pf");
     assert_eq!(
@@ -138,13 +140,14 @@ fn server_keys() {
     assert_eq!(c.server.max_concurrent_fetches, 2);
     assert_eq!(
         errors(
-            "[server]\nlisten = \"localhost\"\npublic_url = \"feeds\"\nadmin_token_env = \"A B\"\nmax_concurrent_fetches = 0\n"
+            "[server]\nlisten = \"localhost\"\npublic_url = \"feeds\"\nadmin_token_env = \"A B\"\nmax_concurrent_fetches = 0\ncache_size = 10\n"
         ),
         vec![
             "t.toml:2:1: server.listen: invalid socket address `localhost` (hint: an IP address and a port, e.g. `127.0.0.1:8080` or `[::]:8080`)",
             "t.toml:3:1: server.public_url: invalid URL `feeds`: relative URL without a base (hint: an absolute http(s) URL like `http://www.example.gov.cn/news/`)",
             "t.toml:4:1: server.admin_token_env: invalid variable name `A B` (hint: the name of an environment variable, e.g. `PORTALFEED_ADMIN_TOKEN`)",
             "t.toml:5:1: server.max_concurrent_fetches: 0 is out of range: 1..=65535",
+            "t.toml:6:1: server.cache_size: 10 is too small: at least 1024 bytes (hint: a number of bytes, or a size like \"10MiB\" or \"512KiB\")",
         ]
     );
 }

@@ -79,6 +79,17 @@ enum Fetched {
     },
 }
 
+/// Installs ring as the process's TLS crypto provider, once (reqwest is
+/// built without one: see `Cargo.toml`). Every `reqwest::Client` of the
+/// process, the tests' own included, is built after this; a provider some
+/// other part installed first is kept.
+pub fn install_tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 impl Fetcher {
     /// A client allowing `max_concurrent` fetches at once overall (at least 1).
     pub fn new(max_concurrent: usize) -> Result<Self, FetchError> {
@@ -89,6 +100,7 @@ impl Fetcher {
     /// (tests trust a loopback origin this way; [`Fetcher::new`] trusts none).
     #[doc(hidden)]
     pub fn with_guard(max_concurrent: usize, guard: Guard) -> Result<Self, FetchError> {
+        install_tls_provider();
         let build = |allow_private: bool| {
             let builder = reqwest::Client::builder()
                 .redirect(redirect_policy(allow_private, guard.clone()))

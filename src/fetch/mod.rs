@@ -24,7 +24,7 @@ mod stats;
 mod tests;
 
 pub use charset::{CharsetNote, decode_html};
-pub use client::Fetcher;
+pub use client::{Fetcher, install_tls_provider};
 pub use error::{FetchError, RedirectProblem};
 pub use retry::RetryPolicy;
 pub use stats::FetchStats;

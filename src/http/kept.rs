@@ -77,11 +77,7 @@ impl Basis {
 impl Kept {
     /// The kept page when it is current, else `render` run off the async
     /// workers on fresh summaries, kept for the next request.
-    pub async fn answer(
-        &self,
-        view: View,
-        render: fn(&View, &Summaries) -> Response,
-    ) -> Response {
+    pub async fn answer(&self, view: View, render: fn(&View, &Summaries) -> Response) -> Response {
         let basis = Basis::of(&view);
         if let Some(page) = self.current(&basis) {
             return page.into_response();

@@ -83,6 +83,7 @@ pub async fn stored_entries(
 
 /// A client that does not decompress (so tests see the raw encodings).
 pub fn client() -> reqwest::Client {
+    portalfeed::fetch::install_tls_provider();
     reqwest::Client::builder()
         .no_gzip()
         .no_brotli()
