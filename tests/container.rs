@@ -176,17 +176,17 @@ async fn the_image_command_line_serves_on_every_interface_and_passes_its_healthc
         !healthcheck(&image, &env, workdir.path()),
         "the HEALTHCHECK fails while nothing listens"
     );
-    let child = Command::new(&image.command[0])
-        .args(&image.command[1..])
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .current_dir(workdir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        // The program is looked up in the child's PATH (the copied binary).
-        .spawn()
-        .expect("the image's command starts");
+    // The program is looked up in the child's PATH (the copied binary).
+    let child = common::spawn_copied(
+        Command::new(&image.command[0])
+            .args(&image.command[1..])
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .current_dir(workdir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
     let mut child = Running(child);
 
     let start = Instant::now();

@@ -63,12 +63,12 @@ async fn demo_runs_from_an_empty_directory_and_cleans_up() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let bin = lone_binary(cwd.path());
     let port = free_port();
-    let mut child = demo(&bin, cwd.path(), tmp.path(), &format!("127.0.0.1:{port}"))
-        .env("PORTALFEED_ADMIN_TOKEN", "demo-binary-token")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("demo starts");
+    let mut child = common::spawn_copied(
+        demo(&bin, cwd.path(), tmp.path(), &format!("127.0.0.1:{port}"))
+            .env("PORTALFEED_ADMIN_TOKEN", "demo-binary-token")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
     let stdout = child.stdout.take().expect("stdout");
     let stderr = child.stderr.take().expect("stderr");
     let mut child = Running(child);
@@ -188,9 +188,13 @@ fn a_busy_port_fails_and_leaves_no_scratch_directory() {
     let bin = lone_binary(cwd.path());
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = taken.local_addr().expect("addr");
-    let out = demo(&bin, cwd.path(), tmp.path(), &addr.to_string())
-        .output()
-        .expect("demo runs");
+    let out = common::spawn_copied(
+        demo(&bin, cwd.path(), tmp.path(), &addr.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .wait_with_output()
+    .expect("demo runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(

@@ -174,6 +174,25 @@ pub async fn start_from_file(
     (service, dir, path)
 }
 
+/// Starts `cmd`, whose program is a file this test process just wrote (a
+/// copied binary). Another test thread forking in the meantime holds the
+/// copy's write descriptor until its child execs, and exec then fails with
+/// "Text file busy": that is retried, for up to 5 s.
+pub fn spawn_copied(cmd: &mut std::process::Command) -> std::process::Child {
+    let start = std::time::Instant::now();
+    loop {
+        match cmd.spawn() {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::ExecutableFileBusy
+                    && start.elapsed() < Duration::from_secs(5) =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other.expect("the copied binary starts"),
+        }
+    }
+}
+
 /// Sends SIGTERM to `child` and waits (at most 15 s) for it to exit.
 pub async fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
