@@ -17,7 +17,10 @@ PF_PORT=${PF_PORT:-18180}
 PORTAL_PORT=${PORTAL_PORT:-18181}
 TOKEN=soak-admin-token
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
-if [ "$PROFILE" = release ]; then
+# NO_BUILD=1: use the binary already built (e.g. in another CARGO_TARGET_DIR).
+if [ "${NO_BUILD:-0}" = 1 ]; then
+    :
+elif [ "$PROFILE" = release ]; then
     cargo build --release --quiet --bin portalfeed
 else
     cargo build --quiet --bin portalfeed
