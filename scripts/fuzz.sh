@@ -52,8 +52,9 @@ for t in "${targets[@]}"; do
     done
     wait "$pid" 2>/dev/null || true
     wall=$(($(date +%s) - start))
-    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{ print $2 }' | tail -1)
-    cpu=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{ print $5 }' | tail -1)
-    crashes=$(find "artifacts/$t" -type f | wc -l)
-    printf '%-14s %12s %8s %8s %8s\n' "$t" "${execs:-?}" "${used:-${cpu:-?}}" "$wall" "$crashes"
+    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{ print $2 }' | tail -1 || true)
+    # Crashes, leaks, timeouts and out-of-memory inputs; not the "slow-unit"
+    # files libFuzzer also writes (a unit over 10 s, as when paused).
+    crashes=$(find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+    printf '%-14s %12s %8s %8s %8s\n' "$t" "${execs:-?}" "${used:-?}" "$wall" "$crashes"
 done
