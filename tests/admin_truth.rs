@@ -22,6 +22,19 @@ async fn json(r: reqwest::Response) -> (StatusCode, Value) {
     )
 }
 
+/// `PUT url` with `section` as its JSON body, with the token.
+async fn put_json(http: &reqwest::Client, url: &str, section: &Value) -> (StatusCode, Value) {
+    let r = http
+        .put(url)
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(section.to_string())
+        .send()
+        .await
+        .unwrap();
+    json(r).await
+}
+
 #[tokio::test]
 async fn a_failed_refresh_says_what_is_still_served() {
     let portal = FixturePortal::start().await.expect("portal");
@@ -86,16 +99,7 @@ async fn a_put_that_matches_nothing_is_saved_with_a_warning() {
     let (_, mut section) = json(http.get(&url).bearer_auth(TOKEN).send().await.unwrap()).await;
 
     // Unchanged: no warning.
-    let (status, saved) = json(
-        http.put(&url)
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/json")
-            .body(section.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, saved) = put_json(&http, &url, &section).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert!(saved.get("warning").is_none(), "{saved}");
 
@@ -111,16 +115,7 @@ async fn a_put_that_matches_nothing_is_saved_with_a_warning() {
         .unwrap()
         .entries;
     section["list"]["item"] = Value::from("div.no-such-list > li");
-    let (status, saved) = json(
-        http.put(&url)
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/json")
-            .body(section.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, saved) = put_json(&http, &url, &section).await;
     assert_eq!(status, StatusCode::OK, "saved all the same: {saved}");
     let warning = saved["warning"].as_str().unwrap();
     assert!(

@@ -77,12 +77,13 @@ impl Basis {
 impl Kept {
     /// The kept page when it is current, else `render` run off the async
     /// workers on fresh summaries, kept for the next request.
-    pub async fn answer(&self, view: View, render: fn(&View, &Summaries) -> Response) -> Response {
-        let basis = Basis::of(&view);
+    pub async fn answer(&self, view: &View, render: fn(&View, &Summaries) -> Response) -> Response {
+        let basis = Basis::of(view);
         if let Some(page) = self.current(&basis) {
             return page.into_response();
         }
         let summaries = super::summaries(view.as_ref()).await;
+        let view = view.clone();
         let response = super::off_worker(move || render(&view, &summaries)).await;
         let (parts, body) = response.into_parts();
         let Ok(body) = axum::body::to_bytes(body, KEEP_AT_MOST).await else {

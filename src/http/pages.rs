@@ -45,8 +45,7 @@ fn feed_url(base: &str, path: &str, format: Format) -> String {
 
 /// `GET /`: every site and section tree with its feeds, health and last update.
 pub async fn index(State(state): State<View>) -> Response {
-    let kept = state.clone();
-    kept.kept().index.answer(state, index_page).await
+    state.kept().index.answer(&state, index_page).await
 }
 
 fn index_page(state: &View, summaries: &Summaries) -> Response {

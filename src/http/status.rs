@@ -42,8 +42,7 @@ struct HealthReport {
 /// service itself is up otherwise); `degraded` when some section fails, the
 /// last config reload failed or the store could not write.
 pub async fn healthz(State(state): State<View>) -> Response {
-    let kept = state.clone();
-    kept.kept().healthz.answer(state, health_report).await
+    state.kept().healthz.answer(&state, health_report).await
 }
 
 fn health_report(state: &View, summaries: &crate::store::Summaries) -> Response {
