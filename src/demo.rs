@@ -287,7 +287,11 @@ fn file_response(shared: &Shared, path: &str, headers: &HeaderMap) -> Response {
             }
         }
     };
-    let etag = format!("\"{:x}\"", Sha256::digest(&body));
+    let hex: String = Sha256::digest(&body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let etag = format!("\"{hex}\"");
     let etag_matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Item};
@@ -11,6 +10,7 @@ use super::{FeedMeta, Format, GENERATOR, feed_updated, xml_safe, xml_string};
 use crate::model::Entry;
 
 const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 /// Writes the RSS 2.0 document for `entries` into `out`.
 pub(super) fn write(meta: &FeedMeta, entries: &[Entry], out: &mut Vec<u8>) {
@@ -23,21 +23,24 @@ pub(super) fn write(meta: &FeedMeta, entries: &[Entry], out: &mut Vec<u8>) {
         .max()
         .map_or_else(|| updated.to_rfc2822(), |d| d.to_rfc2822());
     let namespaces = BTreeMap::from([
-        (
-            "atom".to_owned(),
-            rss::extension::atom::NAMESPACE.to_owned(),
-        ),
+        ("atom".to_owned(), ATOM_NS.to_owned()),
         ("content".to_owned(), CONTENT_NS.to_owned()),
         (
             "dc".to_owned(),
             rss::extension::dublincore::NAMESPACE.to_owned(),
         ),
     ]);
-    let self_link = Link {
-        href: xml_string(&meta.self_url(Format::Rss)),
-        rel: "self".to_owned(),
-        mime_type: Some("application/rss+xml".to_owned()),
-        ..Link::default()
+    // `<atom:link rel="self">` as a plain extension element: the rss crate's
+    // `atom` feature would build atom_syndication's derive_builder macros
+    // for this one element.
+    let self_link = Extension {
+        name: "atom:link".to_owned(),
+        attrs: BTreeMap::from([
+            ("href".to_owned(), xml_string(&meta.self_url(Format::Rss))),
+            ("rel".to_owned(), "self".to_owned()),
+            ("type".to_owned(), "application/rss+xml".to_owned()),
+        ]),
+        ..Extension::default()
     };
     let channel = Channel {
         title: xml_string(&meta.title),
@@ -48,9 +51,10 @@ pub(super) fn write(meta: &FeedMeta, entries: &[Entry], out: &mut Vec<u8>) {
         ttl: Some(meta.ttl_minutes.to_string()),
         pub_date: Some(published),
         last_build_date: Some(updated.to_rfc2822()),
-        atom_ext: Some(AtomExtension {
-            links: vec![self_link],
-        }),
+        extensions: ExtensionMap::from([(
+            "atom".to_owned(),
+            BTreeMap::from([("link".to_owned(), vec![self_link])]),
+        )]),
         items: entries.iter().map(item).collect(),
         namespaces,
         ..Channel::default()
