@@ -1,5 +1,6 @@
 //! Benchmarks of the hot and warm paths: rendering a feed, compressing it
-//! once, and answering a cached feed request through the router.
+//! once, answering a cached feed request through the router, and the
+//! SQLite store's merge and read behind them.
 //! Run: `cargo bench --bench pipeline`.
 #![allow(clippy::unwrap_used)]
 
@@ -149,5 +150,54 @@ fn bench_serve(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_render, bench_serve);
+/// The SQLite store on disk (WAL, in a temporary directory): a scrape of
+/// 20 new entries, the same scrape again (nothing changed), and the read of
+/// a 50-entry feed.
+fn bench_store(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = rt
+        .block_on(SqliteStore::open(Some(dir.path().to_path_buf())))
+        .expect("store");
+    let site = portalfeed::model::SiteId::new("bench").expect("id");
+    let key = |name: &str| {
+        (
+            site.clone(),
+            portalfeed::model::SectionId::new(name).expect("id"),
+        )
+    };
+    let scraped = |n: usize| Scraped {
+        entries: entries(n),
+        validators: Default::default(),
+        max_items: 50,
+        attempt: Attempt::new(Utc::now(), 1),
+    };
+    let read_key = key("read");
+    rt.block_on(store.merge(&read_key, scraped(50)))
+        .expect("merge");
+    let mut g = c.benchmark_group("store_sqlite");
+    let mut fresh = 0u64;
+    g.bench_function("merge_20_new", |b| {
+        b.iter(|| {
+            fresh += 1;
+            rt.block_on(store.merge(&key(&format!("s{fresh}")), scraped(20)))
+                .expect("merge")
+        })
+    });
+    let same = key("same");
+    rt.block_on(store.merge(&same, scraped(20))).expect("merge");
+    g.bench_function("merge_20_unchanged", |b| {
+        b.iter(|| rt.block_on(store.merge(&same, scraped(20))).expect("merge"))
+    });
+    let keys = [read_key];
+    g.bench_function("feed_entries_50", |b| {
+        b.iter(|| rt.block_on(store.feed_entries(&keys, 50)).expect("read"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_render, bench_serve, bench_store);
 criterion_main!(benches);
