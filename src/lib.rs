@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod fetch;

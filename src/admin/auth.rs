@@ -70,10 +70,7 @@ impl Token {
 
 /// First 8 hex digits of the token's SHA-256.
 pub fn fingerprint(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())[..4]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(secret.as_bytes(), 4)
 }
 
 /// How a request proved who it is.

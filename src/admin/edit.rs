@@ -7,7 +7,6 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
 /// Why an edit could not be made.
@@ -43,10 +42,7 @@ pub enum EditError {
 
 /// The config version: a hash of the file's text (the API's ETag).
 pub fn version(text: &str) -> String {
-    Sha256::digest(text.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::sha256_hex(text.as_bytes(), 8)
 }
 
 fn parse(text: &str) -> Result<DocumentMut, EditError> {

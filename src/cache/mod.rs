@@ -17,7 +17,6 @@ use std::time::{Duration, SystemTime};
 use axum::http::HeaderValue;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::render::Format;
 
@@ -74,8 +73,7 @@ impl Rendered {
         max_age: Duration,
         generation: u64,
     ) -> Self {
-        let digest = Sha256::digest(&body);
-        let hash: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let hash = crate::digest::sha256_hex(&body, 12);
         let gzip = gzip(&body);
         let br = brotli(&body);
         let etag = |suffix: &str| {
