@@ -12,10 +12,13 @@ use crate::normalize;
 
 /// `createPageHTML(120, 0, "index", "html")`, and the newer TRS form with a
 /// target element first and the item count last: `createPageHTML('page_div',
-/// 5, 0, 'index', 'html', 98)`.
+/// 5, 0, 'index', 'html', 98)`. The name's and extension's lengths are
+/// checked after the match ([`ScriptPager::find`]): a counted repetition
+/// such as `{1,64}` is compiled as that many copies, and made this one
+/// pattern a 190 KB automaton kept for the life of the process.
 static SCRIPT_PAGER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"createPageHTML\(\s*(?:["'][^"']*["']\s*,\s*)?(?P<count>[0-9]{1,6})\s*,\s*(?P<index>[0-9]{1,6})\s*,\s*["'](?P<name>[A-Za-z0-9_\-]{1,64})["']\s*,\s*["'](?P<ext>[A-Za-z0-9]{1,10})["']"#,
+        r#"createPageHTML\(\s*(?:["'][^"']*["']\s*,\s*)?(?P<count>[0-9]{1,6})\s*,\s*(?P<index>[0-9]{1,6})\s*,\s*["'](?P<name>[A-Za-z0-9_\-]+)["']\s*,\s*["'](?P<ext>[A-Za-z0-9]+)["']"#,
     )
     .expect("constant pager pattern") // ok: a constant pattern, covered by the tests
 });
@@ -33,12 +36,19 @@ pub struct ScriptPager {
 
 impl ScriptPager {
     /// The pager in `html`, if any.
+    /// The pager in `html`, if any: the first call whose page name has at
+    /// most 64 characters and whose extension at most 10.
     pub fn find(html: &str) -> Option<Self> {
-        let caps = SCRIPT_PAGER.captures(html)?;
-        Some(Self {
-            count: caps["count"].parse().ok()?,
-            name: caps["name"].to_owned(),
-            ext: caps["ext"].to_owned(),
+        SCRIPT_PAGER.captures_iter(html).find_map(|caps| {
+            let (name, ext) = (&caps["name"], &caps["ext"]);
+            if name.len() > 64 || ext.len() > 10 {
+                return None;
+            }
+            Some(Self {
+                count: caps["count"].parse().ok()?,
+                name: name.to_owned(),
+                ext: ext.to_owned(),
+            })
         })
     }
 
@@ -149,6 +159,18 @@ mod tests {
             .expect("newer form");
         assert_eq!((p.count, p.file(2).as_str()), (5, "list_2.shtml"));
         assert_eq!(ScriptPager::find("createPageHTML(x, 0, 'a', 'b')"), None);
+        // A name past 64 characters is no page name; a later call is.
+        let long = "n".repeat(65);
+        let html = format!(
+            "createPageHTML(9, 0, '{long}', 'html'); createPageHTML(3, 0, 'index', 'htm');"
+        );
+        let p = ScriptPager::find(&html).expect("the second call");
+        assert_eq!((p.count, p.file(1).as_str()), (3, "index_1.htm"));
+        let ext = "x".repeat(11);
+        assert_eq!(
+            ScriptPager::find(&format!("createPageHTML(9, 0, 'index', '{ext}')")),
+            None
+        );
         assert_eq!(
             ScriptPager::find(
                 "function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {"
