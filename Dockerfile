@@ -25,11 +25,13 @@ RUN mkdir -p src benches \
         target/release/deps/libportalfeed-* target/release/portalfeed
 
 # The crate itself (the fixture portal and config/demo.toml are embedded in
-# the binary, so `demo` works in the image too).
+# the binary, so `demo` works in the image too), and the function order its
+# link uses (build.rs, link/hot-symbols.txt).
 COPY src ./src
 COPY benches ./benches
 COPY fixtures ./fixtures
 COPY config ./config
+COPY link ./link
 RUN cargo build --release --locked
 
 FROM debian:bookworm-slim
