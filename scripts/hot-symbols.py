@@ -23,6 +23,9 @@ A stale entry costs nothing but its place; the linker skips names it
 does not find.
 
     scripts/hot-symbols.py            (needs valgrind: apt-get install valgrind)
+    scripts/hot-symbols.py --check    how much of the list the release binary
+                                      still defines (no valgrind); exit 1
+                                      below 95 %
 """
 
 import os
@@ -104,9 +107,29 @@ def defined_functions():
     return {f[2] for f in (l.split() for l in nm.stdout.splitlines()) if len(f) == 3 and f[1] in "tTwW"}
 
 
+def check():
+    """Exit 1 when the release binary lacks more than 5 % of the list."""
+    with open(OUT) as f:
+        listed = [n for n in f.read().split() if n]
+    defined = defined_functions()
+    bases = {n.split(".llvm.")[0] for n in defined if ".llvm." in n}
+    missing = [
+        n for n in listed if (n[: -len(".llvm.*")] not in bases if n.endswith(".llvm.*") else n not in defined)
+    ]
+    share = 1 - len(missing) / max(len(listed), 1)
+    print(f"{OUT}: {len(listed) - len(missing)} of {len(listed)} functions in {BINARY} ({share:.1%})")
+    for n in missing[:10]:
+        print(f"  missing: {n}")
+    if share < 0.95:
+        sys.exit("the list is stale: rewrite it with scripts/hot-symbols.py")
+
+
 def main():
     if not os.path.exists(BINARY):
         sys.exit(f"{BINARY} is missing: run `cargo build --release` first")
+    if sys.argv[1:] == ["--check"]:
+        check()
+        return
     executed = set()
     for args, serve in (([], True), (["--fair-sched=yes"], False), ([], False)):
         names = run(args, serve)
