@@ -54,14 +54,22 @@ fn hot_order(list: &Path) {
         return; // a checkout without the list (the Dockerfile's dependency layer)
     };
     let (mut exact, mut patterns) = (String::new(), String::new());
+    // Symbol names as rustc and C compilers write them; anything else (a
+    // hand edit) would break the linker script, so it is left out.
+    let symbol = |n: &&str| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_$.".contains(&b))
+    };
     for name in text.lines().map(str::trim).filter(|n| !n.is_empty()) {
         match name.strip_suffix(".llvm.*") {
-            Some(base) => {
+            Some(base) if symbol(&base) => {
                 let _ = writeln!(patterns, "    *(.text.{base}.llvm.*)");
             }
-            None => {
+            None if symbol(&name) => {
                 let _ = writeln!(exact, "{name}");
             }
+            _ => println!("cargo::warning={HOT_SYMBOLS}: not a symbol name: {name}"),
         }
     }
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
