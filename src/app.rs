@@ -174,7 +174,11 @@ impl AppState {
         } else {
             router.merge(crate::admin::off_routes().with_state(self.clone()))
         };
-        http::Http { feeds, router }
+        http::Http {
+            feeds,
+            router,
+            pacer: Arc::default(),
+        }
     }
 }
 

@@ -54,8 +54,8 @@ const ROUTES: [(Route, &str); 8] = [
 ];
 
 /// Statuses with their own counter; the rest count as `other` (the `0`).
-const STATUSES: [u16; 15] = [
-    200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 422, 500, 503, 0,
+const STATUSES: [u16; 16] = [
+    200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 422, 429, 500, 503, 0,
 ];
 
 /// Upper bounds (seconds) of the scrape duration histogram.

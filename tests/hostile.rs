@@ -762,3 +762,76 @@ async fn sigterm_ends_the_process_while_a_page_is_parsed() {
     let exit = exit.expect("the process ended within 10 s of SIGTERM");
     assert!(exit.success(), "{exit:?}");
 }
+
+#[tokio::test]
+async fn status_pages_are_paced_per_address_and_feeds_are_not() {
+    use portalfeed::http::pace::StatusPacer;
+    use std::num::NonZeroU32;
+    use std::time::Duration;
+
+    let portal = FixturePortal::start().await.expect("portal");
+    let service = Service::start(demo_config(&portal, |t| t), None)
+        .await
+        .expect("service");
+    wait_scraped(&service, 1).await;
+    // The service's own routes, served with a pacer of two status answers
+    // an hour and no waiting, so the third is refused on any machine.
+    let mut routes = service.state.http();
+    let quota = governor::Quota::with_period(Duration::from_secs(3600))
+        .expect("a period")
+        .allow_burst(NonZeroU32::new(2).expect("2"));
+    routes.pacer = std::sync::Arc::new(StatusPacer::new(quota, Duration::ZERO));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(portalfeed::http::serve(listener, routes, stopped));
+    let http = client();
+    let get = |path: &str| http.get(format!("{base}{path}")).send();
+
+    assert_eq!(get("/healthz").await.expect("1").status(), StatusCode::OK);
+    assert_eq!(get("/").await.expect("2").status(), StatusCode::OK);
+    // The budget is shared by the status pages.
+    for path in ["/healthz", "/opml", "/metrics", "/"] {
+        let r = get(path).await.expect("paced");
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        let retry: u64 = r.headers()[header::RETRY_AFTER]
+            .to_str()
+            .expect("ascii")
+            .parse()
+            .expect("seconds");
+        assert!(retry > 3000, "{path}: Retry-After {retry}");
+        assert!(
+            r.text()
+                .await
+                .expect("body")
+                .contains("too many status requests")
+        );
+    }
+    // Feeds are never paced.
+    for _ in 0..20 {
+        let r = get("/feeds/demo/local.atom").await.expect("feed");
+        assert_eq!(r.status(), StatusCode::OK);
+        common::parse_feed(&r.bytes().await.expect("bytes"));
+    }
+    // The 429s are counted on /metrics (read through the service's own,
+    // unpaced-for-this-test listener).
+    let metrics = client()
+        .get(format!("{}/metrics", service.base_url()))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.contains("route=\"healthz\"") && l.contains("status=\"429\"")),
+        "{metrics}"
+    );
+    let _ = stop.send(true);
+    let _ = server.await;
+    service.shutdown().await.expect("shutdown");
+}

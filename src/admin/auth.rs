@@ -225,10 +225,7 @@ pub fn client_ip(extensions: &Extensions) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
-/// `Retry-After` seconds for `wait` (rounded up).
-pub fn retry_after_secs(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-}
+pub use crate::http::pace::retry_after_secs;
 
 #[cfg(test)]
 mod tests {

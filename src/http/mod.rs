@@ -5,6 +5,7 @@
 pub mod feed;
 pub mod kept;
 pub mod opml;
+pub mod pace;
 pub mod pages;
 pub mod security;
 mod status;
@@ -102,6 +103,8 @@ pub struct Http {
     pub feeds: feed::Feeds,
     /// Every other route (the wiring adds the admin API).
     pub router: Router,
+    /// The pace of status answers per client address.
+    pub pacer: Arc<pace::StatusPacer>,
 }
 
 /// The status routes (and `/feeds/`, through the same entry as the
@@ -215,6 +218,14 @@ async fn dispatch(
     peer: std::net::SocketAddr,
 ) -> Result<Response<Body>, Infallible> {
     let route = route_of(req.uri().path());
+    if matches!(
+        route,
+        Route::Index | Route::Opml | Route::Healthz | Route::Metrics
+    ) && let Err(wait) = http.pacer.admit(peer.ip()).await
+    {
+        http.feeds.metrics.request(route, 429);
+        return Ok(too_many_status_requests(wait));
+    }
     // The client address, for the admin side's limit on failed logins.
     req.extensions_mut()
         .insert(axum::extract::ConnectInfo(peer));
@@ -225,6 +236,20 @@ async fn dispatch(
             .request(route, response.status().as_u16());
     }
     Ok(response)
+}
+
+/// `429` with `Retry-After` for an address past its pace of status answers.
+fn too_many_status_requests(wait: Duration) -> Response<Body> {
+    let mut r = feed::text(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "too many status requests from this address: slow down\n",
+    )
+    .map(Body::new);
+    r.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(pace::retry_after_secs(wait)),
+    );
+    r
 }
 
 fn route_of(path: &str) -> Route {
