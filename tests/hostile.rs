@@ -817,14 +817,7 @@ async fn status_pages_are_paced_per_address_and_feeds_are_not() {
     }
     // The 429s are counted on /metrics (read through the service's own,
     // unpaced-for-this-test listener).
-    let metrics = client()
-        .get(format!("{}/metrics", service.base_url()))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = common::get_text(&client(), &format!("{}/metrics", service.base_url())).await;
     assert!(
         metrics
             .lines()

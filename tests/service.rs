@@ -91,14 +91,7 @@ async fn every_route_answers() {
     let health = common::get_json(&http, &format!("{base}/healthz")).await;
     let sections = health["sections"].as_array().expect("sections");
     assert!(sections.iter().all(|s| s["state"] == "ok"), "{health}");
-    let metrics = http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = common::get_text(&http, &format!("{base}/metrics")).await;
     assert!(metrics.contains("portalfeed_scrapes_total{site=\"demo\",section=\"local\"} 1"));
     assert!(metrics.contains("portalfeed_http_requests_total{route=\"feed\",status=\"200\"}"));
     assert!(metrics.contains("portalfeed_render_cache_hits_total"));

@@ -122,14 +122,7 @@ async fn a_failed_write_turns_healthz_degraded_and_is_counted() {
     assert_eq!(health["status"], "degraded", "{health}");
     assert_eq!(health["store"]["write_failures"], 1);
     assert!(health["store"]["last_write_error"].is_string(), "{health}");
-    let metrics = http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = common::get_text(&http, &format!("{base}/metrics")).await;
     assert!(
         metrics.contains("portalfeed_store_write_failures_total 1"),
         "{metrics}"

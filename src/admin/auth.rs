@@ -225,8 +225,6 @@ pub fn client_ip(extensions: &Extensions) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
-pub use crate::http::pace::retry_after_secs;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,7 +287,7 @@ mod tests {
         );
         let refused = limiter.admit(ip).expect_err("waits");
         assert!(refused <= wait);
-        assert!(retry_after_secs(refused) >= 1);
+        assert!(crate::http::pace::retry_after_secs(refused) >= 1);
         assert_eq!(
             limiter.admit(other),
             Ok(()),

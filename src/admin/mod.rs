@@ -217,7 +217,7 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
 
 /// `429` with `Retry-After` for an address past its failed authentications.
 pub fn too_many_failures(wait: std::time::Duration) -> Response {
-    let secs = auth::retry_after_secs(wait);
+    let secs = crate::http::pace::retry_after_secs(wait);
     let mut r = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         format!("too many failed authentications from this address: try again in {secs} s"),

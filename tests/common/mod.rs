@@ -110,6 +110,17 @@ pub async fn get_json(http: &reqwest::Client, url: &str) -> serde_json::Value {
     serde_json::from_slice(&bytes).expect("JSON body")
 }
 
+/// GETs `url` and returns the body as text (any status).
+pub async fn get_text(http: &reqwest::Client, url: &str) -> String {
+    http.get(url)
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text body")
+}
+
 /// Sets `key = value` in the config's `[defaults]` table (replacing it there).
 pub fn set_default(text: &str, key: &str, value: &str) -> String {
     let mut out = String::new();
