@@ -1023,6 +1023,82 @@ def hanweb_next():
     c.save()
 
 
+# ---------------------------------------------------------------- Hanweb jpage (datastore script)
+def hanweb_jpage():
+    c = Case("hanweb-jpage", "Hanweb jpage: entries in a <script type=\"text/xml\"> datastore, #zoom article", True, "Asia/Shanghai")
+    entries = [
+        ("2024/3/20", 90412, "关于开展2024年春季森林防火专项检查的通知", "09:30", "县林业局"),
+        ("2024/3/18", 90398, "县人民政府办公室关于清明节期间值班安排的通知", "16:05", "县政府办公室"),
+        ("2024/3/15", 90377, "衡南县2024年第一批就业见习岗位公示", "10:12", "县人力资源和社会保障局"),
+        ("2024/3/11", 90350, "关于征集县人大代表建议办理意见的公告", "08:47", "县人大常委会办公室"),
+        ("2024/3/7", 90321, "县市场监管局开展春季食品安全抽检", "14:20", "县市场监督管理局"),
+        ("2024/3/4", 90302, "衡南县农村人居环境整治工作推进会召开", "11:02", "县农业农村局"),
+    ]
+    records = []
+    for i, (day, n, t, hm, src) in enumerate(entries):
+        y, m, d = day.split("/")
+        date = f"{y}-{int(m):02d}-{int(d):02d}"
+        href = f"/art/{day}/art_3231_{n}.html"
+        # The entry's HTML is a CDATA section of an XML record, as the
+        # portal's jpage script reads it; an HTML parser sees script text.
+        records.append(
+            f'<record><![CDATA[\n<li><a href="{href}" target="_blank" title="{esc(t)}">{esc(t)}</a>'
+            f'<span class="bt-data-time">[{date}]</span></li>\n]]></record>'
+        )
+        body = "".join(f"<p>{esc(p)}</p>" for p in paragraphs(True, i + 150, 3))
+        art = f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><title>{esc(t)} 衡南县人民政府</title>
+<script language="javascript" src="/script/hanweb.js"></script></head>
+<body>
+<div class="header"><a href="/"><img src="/images/3216/logo.png" alt="衡南县人民政府"></a></div>
+<div class="weizhi">当前位置：<a href="/">首页</a> &gt; <a href="/col/col3231/index.html">通知公告</a></div>
+<div class="article">
+<h1 class="art-title">{esc(t)}</h1>
+<div class="art-info"><span>发布日期：{date} {hm}</span> <span>信息来源：{src}</span> <span>浏览次数：<script language="javascript" src="/module/visit/count.jsp?artid={n}"></script></span> <span class="zoom">字号：[ <a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a> ]</span></div>
+<div id="zoom">{body}</div>
+<div class="art-tools"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
+</div>
+<div class="footer">主办：衡南县人民政府办公室 &nbsp; 备案号：湘ICP备00000000号</div>
+</body></html>
+"""
+        c.write(href.lstrip("/"), art)
+        entry(c, href, t, f"{date} {hm}", src)
+    page = f"""<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>通知公告 衡南县人民政府</title>
+<link rel="stylesheet" type="text/css" href="/images/3216/style.css">
+</head>
+<body>
+<div class="header"><a href="/"><img src="/images/3216/logo.png" alt="衡南县人民政府"></a></div>
+<div class="nav"><ul><li><a href="/col/col3217/index.html">首页</a></li><li><a href="/col/col3230/index.html">政务公开</a></li><li><a href="/col/col3231/index.html">通知公告</a></li><li><a href="/col/col3232/index.html">政策文件</a></li></ul></div>
+<div class="main">
+  <div class="weizhi">当前位置：<a href="/">首页</a> &gt; <a href="/col/col3231/index.html">通知公告</a></div>
+  <div class="lm_title">通知公告</div>
+  <div class="list_con">
+<div id="4521088"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=27&path=/&columnid=3231&unitid=4521088&webname=%E8%A1%A1%E5%8D%97%E5%8E%BF&permissiontype=0"></a>]]></nextgroup>
+<recordset>
+{chr(10).join(records)}
+</recordset>
+</datastore>
+</script><script language="javascript" src="/module/web/jpage/jpage.js"></script>
+<script>
+$(function () {{
+  $('#4521088').jpage({{ perPage: 15, totalRecord: {len(entries)}, proxyUrl: '/module/web/jpage/dataproxy.jsp', groupSize: 3, barPosition: 'bottom', ajaxParam: {{ col: 1, webid: 27, columnid: 3231, unitid: 4521088 }} }});
+}});
+</script></div>
+  </div>
+</div>
+<div class="footer">主办：衡南县人民政府办公室 &nbsp; 备案号：湘ICP备00000000号</div>
+</body>
+</html>
+"""
+    c.write("index.html", page)
+    c.save()
+
+
 # ---------------------------------------------------------------- no-list pages
 def no_lists():
     d = os.path.join(ROOT, "_not-lists")
@@ -1060,7 +1136,7 @@ def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
     os.makedirs(ROOT)
-    for case in [trs_table, trs_ul, hanweb, wordpress, drupal, plain_table, card_grid, bracket_dates, gbk, two_lists, big_menu, dl_list, trs_script, hanweb_next]:
+    for case in [trs_table, trs_ul, hanweb, wordpress, drupal, plain_table, card_grid, bracket_dates, gbk, two_lists, big_menu, dl_list, trs_script, hanweb_next, hanweb_jpage]:
         case()
     no_lists()
 

@@ -186,6 +186,48 @@ async fn hanweb_next_link_by_text_department_author_and_utf8_behind_gb2312() {
 }
 
 #[tokio::test]
+async fn hanweb_datastore_records_in_a_script_are_the_entries() {
+    let (portal, text) = start().await;
+    let cfg = parse(&text);
+    let report = scrape(&cfg, "hanweb", "notices").await;
+    check_golden(
+        "hanweb",
+        "notices",
+        &outcome_json(&report, &portal.base_url()),
+    );
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let titles: Vec<&str> = report.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "关于开展2024年春季森林防火专项检查的通知",
+            "县人民政府办公室关于清明节期间值班安排的通知",
+            "衡南县2024年第一批就业见习岗位公示",
+            "关于征集县人大代表建议办理意见的公告",
+        ]
+    );
+    assert!(
+        report.entries[0]
+            .url
+            .ends_with("/art/2024/3/20/art_3231_90412.html")
+    );
+    // "[2024-03-20]" in the record's span, China Standard Time.
+    assert_eq!(
+        published(&report, "art_3231_90412.html").as_deref(),
+        Some("2024-03-20T00:00:00+08:00")
+    );
+    // The pager's dataproxy.jsp (a POST) is not requested.
+    assert!(
+        !portal
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("dataproxy")),
+        "{:?}",
+        portal.requests()
+    );
+}
+
+#[tokio::test]
 async fn wordpress_time_datetime_excluded_more_link_list_author_and_category() {
     let (portal, text) = start().await;
     let cfg = parse(&text);

@@ -9,6 +9,7 @@
 //! and its result is dropped). Either way the caller gets a [`ParseError`]
 //! and the section turns `failing` with it; nothing else waits.
 
+pub mod datastore;
 pub mod depth;
 pub mod pool;
 
@@ -107,7 +108,8 @@ pub fn check_depth(html: &str) -> Result<(), ParseError> {
     }
 }
 
-/// [`extract::list_page`] on a parser thread, depth checked first.
+/// [`extract::list_page`] on a parser thread, Hanweb datastore records put
+/// in place ([`datastore`]) and the depth checked first.
 pub async fn list_page(
     budget: &Budget,
     html: String,
@@ -117,6 +119,7 @@ pub async fn list_page(
     let (list, next_page) = (list.clone(), next_page.cloned());
     budget
         .run(move || {
+            let html = datastore::inline_records(&html).map_or(html, |d| d.html);
             check_depth(&html)?;
             Ok(extract::list_page(&html, &list, next_page.as_ref()))
         })

@@ -259,15 +259,24 @@ pub async fn suggest(
             page = again;
         }
     }
-    let (analysis, lines) = {
+    let (analysis, lines, page) = {
         // The parse and the finders run on the parser threads, within the
         // parse deadline, never on an async worker.
-        let page = page.clone();
         budget
             .run(move || {
-                crate::parse::check_depth(&page.html)?;
+                let mut page = page;
                 let mut lines = Vec::new();
-                Ok(analyze(&page, &mut lines).map(|a| (a, lines)))
+                if let Some(d) = crate::parse::datastore::inline_records(&page.html) {
+                    lines.push(format!(
+                        "the entries are {} record(s) of a Hanweb datastore (<script \
+                         type=\"text/xml\">), read as a browser shows them; its later pages \
+                         come from a POST to dataproxy.jsp, which is not followed",
+                        d.records
+                    ));
+                    page.html = d.html;
+                }
+                crate::parse::check_depth(&page.html)?;
+                Ok(analyze(&page, &mut lines).map(|a| (a, lines, page)))
             })
             .await??
     };
