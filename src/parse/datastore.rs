@@ -26,6 +26,10 @@ use regex::Regex;
 static SCRIPT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)<script\b[^>]*>(.*?)</script\s*>").expect("constant regex"));
 
+/// What every datastore has; a page without it is left alone at once.
+static RECORDSET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<recordset").expect("constant regex"));
+
 /// One record: its CDATA, or its text when it has none.
 static RECORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?is)<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record\s*>")
@@ -45,7 +49,7 @@ pub struct Inlined {
 /// `<recordset>`) replaced by its records' HTML fragments, one per line;
 /// `None` when the page has no datastore with a record.
 pub fn inline_records(html: &str) -> Option<Inlined> {
-    if !contains_ascii_ci(html, "<recordset") {
+    if !RECORDSET.is_match(html) {
         return None;
     }
     let mut out = String::with_capacity(html.len());
@@ -55,7 +59,7 @@ pub fn inline_records(html: &str) -> Option<Inlined> {
         let (Some(whole), Some(text)) = (script.get(0), script.get(1)) else {
             continue;
         };
-        if !contains_ascii_ci(text.as_str(), "<recordset") {
+        if !RECORDSET.is_match(text.as_str()) {
             continue;
         }
         // A record without CDATA holds its fragment as XML text, escaped.
@@ -98,14 +102,6 @@ fn unescape_xml(text: &str) -> Cow<'_, str> {
             .replace("&apos;", "'")
             .replace("&amp;", "&"),
     )
-}
-
-fn contains_ascii_ci(haystack: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
