@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use portalfeed::model::{Entry, EntryId, sort_newest_first};
 use portalfeed::normalize::{canonical_url, parse_date, sanitize_html};
+use portalfeed::parse::datastore::inline_records;
 use portalfeed::render::{FeedMeta, Format, render};
 use proptest::prelude::*;
 use url::Url;
@@ -119,6 +120,32 @@ fn html() -> impl Strategy<Value = String> {
 }
 
 /// A title as normalization leaves it: printable text, single spaces.
+/// Pages built of the pieces of a Hanweb datastore, in any order.
+fn datastore_page() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "<script type=\"text/xml\">",
+        "<script>",
+        "</script>",
+        "<datastore>",
+        "<recordset>",
+        "</recordset>",
+        "<RECORDSET>",
+        "<record>",
+        "<record id=\"1\">",
+        "</record>",
+        "<![CDATA[",
+        "]]>",
+        "<li><a href=\"/a.html\">A</a></li>",
+        "&lt;li&gt;",
+        "&amp;",
+        "x",
+        " ",
+        "\n",
+        "<",
+    ]);
+    prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+}
+
 fn title() -> impl Strategy<Value = String> {
     prop::collection::vec("[^\\p{C}\\s]{1,8}", 1..6).prop_map(|words| words.join(" "))
 }
@@ -157,6 +184,16 @@ proptest! {
             let other = Url::parse("https://elsewhere.test/x/").unwrap();
             let elsewhere = canonical_url(&other, once.as_str());
             prop_assert_eq!(elsewhere.as_ref(), Some(&once));
+        }
+    }
+
+    #[test]
+    fn datastore_records_are_inlined_within_the_page(page in datastore_page()) {
+        if let Some(d) = inline_records(&page) {
+            prop_assert!(d.records > 0);
+            prop_assert!(d.html.len() <= page.len(), "{} -> {}", page, d.html);
+            // Each record's fragment is on the page, so the page had a record.
+            prop_assert!(page.to_ascii_lowercase().contains("<record"), "{}", page);
         }
     }
 

@@ -1,5 +1,6 @@
 //! List and article extraction with random selectors on random pages,
-//! depth-checked first as the service does: never panics.
+//! Hanweb datastore records inlined and depth-checked first as the service
+//! does: never panics.
 //!
 //! Input: the first line is the item selector, the second a field selector
 //! (used for every field), the rest the page.
@@ -32,11 +33,15 @@ fuzz_target!(|data: &[u8]| {
     let Some(section) = site.sections.first() else {
         return;
     };
+    if let Some(source) = &section.source {
+        let inlined = portalfeed::parse::datastore::inline_records(html);
+        let list = inlined.as_ref().map_or(html, |d| d.html.as_str());
+        if portalfeed::parse::check_depth(list).is_ok() {
+            let _ = extract::list_page(list, &source.list, source.next_page.as_ref());
+        }
+    }
     if portalfeed::parse::check_depth(html).is_err() {
         return;
-    }
-    if let Some(source) = &section.source {
-        let _ = extract::list_page(html, &source.list, source.next_page.as_ref());
     }
     if let Some(article) = section.article.as_ref().or(site.article.as_ref()) {
         let _ = extract::article_page(html, article);
