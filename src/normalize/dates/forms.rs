@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
 
 use super::{DateParts, DateRules, Day};
@@ -107,8 +107,10 @@ const MONTH_NAMES: &[(&str, u32)] = &[
     ("dic", 12),
 ];
 
-/// What may join a date to its time: `, `, ` at `, ` @ `, ` um `, ` à `, ` a las `.
-const TIME_JOIN: &str = r"(?:,?\s*(?:(?i:at|um|à|a\s+las)\s+|@\s*)?)";
+/// What may join a date to its time: `, `, ` at `, ` @ `, ` um `, ` à `, ` a las `,
+/// and a dash, bar or middle dot between spaces (Drupal's `03/20/2024 - 10:30`,
+/// `20.03.2024 | 10:30 Uhr`).
+const TIME_JOIN: &str = r"(?:,?\s*(?:(?i:at|um|à|a\s+las)\s+|@\s*|[-–|·]\s+)?)";
 
 /// Compiles one of the constant patterns below.
 fn compile(pattern: String) -> Regex {
@@ -119,7 +121,7 @@ fn compile(pattern: String) -> Regex {
 /// space or `T` (RFC 3339 included).
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     compile(format!(
-        r"(?P<y>[0-9]{{4}})(?P<s1>[-/.])(?P<m>[0-9]{{1,2}})(?P<s2>[-/.])(?P<d>[0-9]{{1,2}})(?:(?:T|\s*){TIME})?"
+        r"(?P<y>[0-9]{{4}})(?P<s1>[-/.])(?P<m>[0-9]{{1,2}})(?P<s2>[-/.])(?P<d>[0-9]{{1,2}})(?:(?:T|{TIME_JOIN}){TIME})?"
     ))
 });
 
@@ -136,6 +138,15 @@ static DOTTED_DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 static SLASHED_YEAR_LAST: LazyLock<Regex> = LazyLock::new(|| {
     compile(format!(
         r"(?P<a>[0-9]{{1,2}})(?P<s1>[-/])(?P<b>[0-9]{{1,2}})(?P<s2>[-/])(?P<y>[0-9]{{4}})(?:{TIME_JOIN}{TIME})?"
+    ))
+});
+
+/// `20.03.24`, `03/20/24 10:30`: a two-digit year (`yy`) after a two-digit
+/// day and month, dotted (day first) or slashed (in the site's order). Only
+/// zero-padded, so `2.1.24` (a version) is not a date.
+static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    compile(format!(
+        r"(?:(?P<d>[0-9]{{2}})\.(?P<m>[0-9]{{2}})\.|(?P<a>[0-9]{{2}})/(?P<b>[0-9]{{2}})/)(?P<yy>[0-9]{{2}})(?:{TIME_JOIN}{TIME})?"
     ))
 });
 
@@ -202,10 +213,11 @@ struct Found {
 /// when there is none.
 pub(super) fn find(text: &str, rules: &DateRules<'_>, now: DateTime<Utc>) -> Option<DateParts> {
     let text = ascii_digits(text);
-    let all: [&Regex; 6] = [
+    let all: [&Regex; 7] = [
         &NUMERIC,
         &DOTTED_DAY_FIRST,
         &SLASHED_YEAR_LAST,
+        &SHORT_YEAR,
         &CJK,
         &MONTH_DAY_YEAR,
         &DAY_MONTH_YEAR,
@@ -240,7 +252,7 @@ fn first_valid(
     let mut from = 0;
     while let Some(caps) = re.captures_at(text, from) {
         let whole = caps.get(0)?;
-        if caps.name("y").is_some() == with_year {
+        if (caps.name("y").is_some() || caps.name("yy").is_some()) == with_year {
             if let Some(found) = read(&caps, text, whole.start(), whole.end(), rules, now) {
                 return Some(found);
             }
@@ -290,16 +302,17 @@ fn read(
     }
     let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
     let (month, day_of_month) = month_and_day(caps, rules)?;
-    let day = match caps.name("y") {
-        Some(_) => {
+    let year = match (num("y"), num("yy")) {
+        (Some(y), _) => Some(i32::try_from(y).ok()?),
+        (None, Some(yy)) => Some(full_year(yy, now)?),
+        (None, None) => None,
+    };
+    let day = match year {
+        Some(year) => {
             if caps.name("s1").map(|m| m.as_str()) != caps.name("s2").map(|m| m.as_str()) {
                 return None;
             }
-            Day::Full(NaiveDate::from_ymd_opt(
-                num("y")?.try_into().ok()?,
-                month,
-                day_of_month,
-            )?)
+            Day::Full(NaiveDate::from_ymd_opt(year, month, day_of_month)?)
         }
         None => {
             // A numeric month-day right after a year-ish separator is the
@@ -340,6 +353,20 @@ fn read(
         len: end - start,
         precision,
         parts,
+    })
+}
+
+/// The year a two-digit year means: this century's up to next year, else
+/// the last century's (`24` is 2024, `95` is 1995; `60` is 1960, which the
+/// placement rejects as before 1970).
+fn full_year(yy: u32, now: DateTime<Utc>) -> Option<i32> {
+    let yy = i32::try_from(yy).ok()?;
+    let next = now.year() + 1;
+    let this_century = next - next % 100 + yy;
+    Some(if this_century <= next {
+        this_century
+    } else {
+        this_century - 100
     })
 }
 

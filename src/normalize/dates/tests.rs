@@ -71,6 +71,17 @@ const LOCAL_FORMS: &[(&str, &str)] = &[
     ("2019-05-13 12:00 AM", "2019-05-13T00:00:00"),
     ("2019-05-13 14:01 Amsterdam", "2019-05-13T14:01:00"),
     ("date 2019.5.13.", "2019-05-13T00:00:00"),
+    // Drupal's default formats: the time after " - ".
+    ("05/13/2019 - 14:01", "2019-05-13T14:01:00"),
+    ("Mon, 05/13/2019 - 14:01", "2019-05-13T14:01:00"),
+    ("Monday, May 13, 2019 - 14:01", "2019-05-13T14:01:00"),
+    ("13.05.2019 | 14:01 Uhr", "2019-05-13T14:01:00"),
+    ("2019-05-13 | 14:01", "2019-05-13T14:01:00"),
+    ("13 May 2019 · 2:01 pm", "2019-05-13T14:01:00"),
+    // Two-digit years, zero-padded day and month.
+    ("Pressemitteilung vom 13.05.19", "2019-05-13T00:00:00"),
+    ("05/13/19 2:01 PM", "2019-05-13T14:01:00"),
+    ("13.05.95", "1995-05-13T00:00:00"),
 ];
 
 #[test]
@@ -580,4 +591,23 @@ fn parts_say_year_and_time() {
     );
     let feb = find_date("02-29", &rules, now()).expect("leap day");
     assert_eq!(feb.in_year(2023, UTC), None);
+}
+
+#[test]
+fn two_digit_years_need_a_padded_day_and_month_and_a_plausible_century() {
+    // A version number, not a date.
+    assert_eq!(at("Version 2.1.24", Shanghai), None);
+    // 1960 is before 1970; 13/13 is no date in either order.
+    assert_eq!(at("13.05.60", UTC), None);
+    assert_eq!(at("13/13/19", UTC), None);
+    // Inside a four-digit year the short form is not read.
+    assert_eq!(
+        at("13.05.2019", UTC).as_deref(),
+        Some("2019-05-13T00:00:00+00:00")
+    );
+    // "2019-05-13 - 14:01 Uhr": the dash joins; a dash without spaces does not.
+    assert_eq!(
+        at("2019-05-13-14:01", UTC).as_deref(),
+        Some("2019-05-13T00:00:00+00:00")
+    );
 }
