@@ -132,6 +132,29 @@ async fn trs_script_pager_years_from_urls_and_list_time_precision() {
 }
 
 #[tokio::test]
+async fn trs_pager_links_written_by_script_with_the_count_in_count_page() {
+    let (portal, text) = start().await;
+    let cfg = parse(&text);
+    let report = scrape(&cfg, "trs", "environment").await;
+    check_golden(
+        "trs",
+        "environment",
+        &outcome_json(&report, &portal.base_url()),
+    );
+    let pages: Vec<&str> = report.pages.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(pages[1].ends_with("/trs-written/index_1.html"), "{pages:?}");
+    assert!(pages[2].ends_with("/trs-written/index_2.html"), "{pages:?}");
+    assert!(
+        !portal.requests().iter().any(|r| r.path.contains("index_3")),
+        "past countPage"
+    );
+    // pages = 5 but the pager has 3: done, not a warning.
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.entries.len(), 6);
+}
+
+#[tokio::test]
 async fn a_later_page_that_fails_keeps_the_pages_before_it() {
     let (portal, text) = start().await;
     let cfg = parse(&text);

@@ -1,6 +1,7 @@
 //! Which list page comes next: the `next_page` link, else the `page_url`
 //! template, else a TRS WCM script pager (`createPageHTML(count, index,
-//! name, ext)`), never past `pages` nor past the pager's page count.
+//! name, ext)`, or links written by script with `var countPage = N`), never
+//! past `pages` nor past the pager's page count.
 
 use std::sync::LazyLock;
 
@@ -23,6 +24,33 @@ static SCRIPT_PAGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant pager pattern") // ok: a constant pattern, covered by the tests
 });
 
+/// The same call with the page count in a variable set on the page:
+/// `var countPage = 5` … `createPageHTML(countPage, currentPage, "index",
+/// "html")`.
+static SCRIPT_PAGER_VARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"createPageHTML\(\s*(?:["'][^"']*["']\s*,\s*)?(?P<count>[A-Za-z_$][A-Za-z0-9_$]*)\s*,\s*(?:[A-Za-z_$][A-Za-z0-9_$]*|[0-9]{1,6})\s*,\s*["'](?P<name>[A-Za-z0-9_\-]+)["']\s*,\s*["'](?P<ext>[A-Za-z0-9]+)["']"#,
+    )
+    .expect("constant pager pattern") // ok: a constant pattern, covered by the tests
+});
+
+/// TRS's older pager template, which writes its links with
+/// `document.write`: `"<a href=\"index"+"_" + nextPage + "."+"html\">`
+/// (or `'<a href="index_'+nextPage+'.html">'`), the count in `var
+/// countPage = 5`.
+static WRITTEN_PAGE_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"href=\\?["'](?P<name>[A-Za-z0-9_\-]+)(?:["']\s*\+\s*["'])?_["']\s*\+\s*[A-Za-z_$][A-Za-z0-9_$]*\s*\+\s*["']\.(?:["']\s*\+\s*["'])?(?P<ext>[A-Za-z0-9]+)"#,
+    )
+    .expect("constant pager pattern") // ok: a constant pattern, covered by the tests
+});
+
+/// `name = 12` in a script: a variable set to a number.
+static NUMBER_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<var>[A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(?P<value>[0-9]{1,6})\b")
+        .expect("constant pager pattern") // ok: a constant pattern, covered by the tests
+});
+
 /// A TRS script pager found on the first list page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptPager {
@@ -35,21 +63,43 @@ pub struct ScriptPager {
 }
 
 impl ScriptPager {
-    /// The pager in `html`, if any.
-    /// The pager in `html`, if any: the first call whose page name has at
-    /// most 64 characters and whose extension at most 10.
+    /// The pager in `html`, if any: the first `createPageHTML` call with the
+    /// count written out, else one whose count is a variable the page sets
+    /// to a number, else links written by script (`"index"+"_" + nextPage
+    /// + "."+"html"`) with `countPage` set; a page name of at most 64
+    /// characters and an extension of at most 10.
     pub fn find(html: &str) -> Option<Self> {
-        SCRIPT_PAGER.captures_iter(html).find_map(|caps| {
+        let number = |var: &str| {
+            NUMBER_VAR
+                .captures_iter(html)
+                .find(|c| &c["var"] == var)
+                .and_then(|c| c["value"].parse().ok())
+        };
+        let pager = |caps: &regex::Captures<'_>, count: Option<usize>| {
             let (name, ext) = (&caps["name"], &caps["ext"]);
             if name.len() > 64 || ext.len() > 10 {
                 return None;
             }
             Some(Self {
-                count: caps["count"].parse().ok()?,
+                count: count?,
                 name: name.to_owned(),
                 ext: ext.to_owned(),
             })
-        })
+        };
+        SCRIPT_PAGER
+            .captures_iter(html)
+            .find_map(|caps| pager(&caps, caps["count"].parse().ok()))
+            .or_else(|| {
+                SCRIPT_PAGER_VARS
+                    .captures_iter(html)
+                    .find_map(|caps| pager(&caps, number(&caps["count"])))
+            })
+            .or_else(|| {
+                let count = number("countPage")?;
+                WRITTEN_PAGE_LINK
+                    .captures_iter(html)
+                    .find_map(|caps| pager(&caps, Some(count)))
+            })
     }
 
     /// The file of the page with 0-based `index`: `index.html`,
@@ -175,6 +225,48 @@ mod tests {
             ScriptPager::find(
                 "function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {"
             ),
+            None
+        );
+    }
+
+    #[test]
+    fn script_pager_counts_in_variables() {
+        let html = r#"<script>var currentPage = 0;//所在页从0开始
+var countPage = 7//共多少页
+createPageHTML(countPage, currentPage, "index", "html");</script>"#;
+        let p = ScriptPager::find(html).expect("count in a variable");
+        assert_eq!((p.count, p.file(6).as_str()), (7, "index_6.html"));
+        // A variable the page never sets is no count.
+        assert_eq!(
+            ScriptPager::find("createPageHTML(n, 0, 'index', 'html')"),
+            None
+        );
+        // A comparison is not an assignment.
+        assert_eq!(
+            ScriptPager::find("if (n == 3) {} createPageHTML(n, 0, 'index', 'html')"),
+            None
+        );
+    }
+
+    #[test]
+    fn script_pager_links_written_by_document_write() {
+        let html = r#"<script language="JavaScript">
+var currentPage = 0;//所在页从0开始
+var prevPage = currentPage-1//上一页
+var nextPage = currentPage+1//下一页
+var countPage = 4//共多少页
+if(countPage>1&&currentPage!=(countPage-1))
+	document.write("<a href=\"index"+"_" + nextPage + "."+"html\" class=\"next\">下一页</a>&nbsp;");
+</script>"#;
+        let p = ScriptPager::find(html).expect("written links");
+        assert_eq!((p.count, p.file(1).as_str()), (4, "index_1.html"));
+        let single =
+            "var countPage = 3; document.write('<a href=\"list_'+nextPage+'.shtml\">next</a>');";
+        let p = ScriptPager::find(single).expect("single-quoted");
+        assert_eq!((p.count, p.file(2).as_str()), (3, "list_2.shtml"));
+        // Without countPage the count is unknown: no pager.
+        assert_eq!(
+            ScriptPager::find(r#"document.write("<a href=\"index"+"_" + n + "."+"html\">")"#),
             None
         );
     }

@@ -32,14 +32,6 @@ const NEXT_TEXTS: &[&str] = &[
     ">",
 ];
 
-/// `createPageHTML(3, 0, "index", "html")`: TRS WCM's script pager.
-static TRS_PAGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']*)["']\s*,\s*["']([^"']*)["']"#,
-    )
-    .expect("valid regex") // ok: a constant regex, covered by the tests
-});
-
 /// "Page 1 of 3", "共3页", "1/3页": the number of pages printed.
 static PAGE_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)page\s*\d+\s*of\s*(\d+)|共\s*(\d+)\s*页|\d+\s*/\s*(\d+)\s*页")
@@ -72,9 +64,8 @@ pub fn find(doc: &Html, html: &str, page: &Url) -> Pager {
         .captures(&visible_text(doc))
         .and_then(|c| (1..=3).find_map(|i| c.get(i)))
         .and_then(|m| m.as_str().parse::<u32>().ok());
-    let trs = TRS_PAGER
-        .captures(html)
-        .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok());
+    // TRS WCM's script pager, read as the scrape reads it.
+    let trs = crate::scrape::ScriptPager::find(html).and_then(|p| u32::try_from(p.count).ok());
     if let Some((a, pick)) = next_link(doc, page) {
         pager.next_url = a
             .value()
@@ -115,7 +106,7 @@ pub fn find(doc: &Html, html: &str, page: &Url) -> Pager {
         }
         (Some(n), Some(_), _) => format!("the portal shows {n} page(s)"),
         (Some(n), None, Some(_)) => format!(
-            "a TRS createPageHTML script pager of {n} page(s){}",
+            "a TRS script pager of {n} page(s){}",
             if n > MAX_PAGES {
                 format!("; the first {MAX_PAGES} are followed")
             } else {
@@ -301,7 +292,15 @@ mod tests {
         let p = pager(r#"<script>createPageHTML(4, 0, "index", "html");</script>"#);
         assert!(p.next_page.is_none());
         assert_eq!(p.pages, 4);
-        assert!(p.note.contains("createPageHTML"), "{}", p.note);
+        assert!(p.note.contains("TRS script pager of 4"), "{}", p.note);
+        // The older template: the count in countPage, the links written by script.
+        let p = pager(
+            r#"<script>var countPage = 3//共多少页
+document.write("<a href=\"index"+"_" + nextPage + "."+"html\">下一页</a>");</script>"#,
+        );
+        assert!(p.next_page.is_none());
+        assert!(p.page_url.is_none());
+        assert_eq!(p.pages, 3, "{}", p.note);
     }
 
     #[test]
