@@ -65,9 +65,9 @@ pub struct ScriptPager {
 impl ScriptPager {
     /// The pager in `html`, if any: the first `createPageHTML` call with the
     /// count written out, else one whose count is a variable the page sets
-    /// to a number, else links written by script (`"index"+"_" + nextPage
-    /// + "."+"html"`) with `countPage` set; a page name of at most 64
-    /// characters and an extension of at most 10.
+    /// to a number, else links written by script ([`WRITTEN_PAGE_LINK`])
+    /// with `countPage` set; a page name of at most 64 characters and an
+    /// extension of at most 10.
     pub fn find(html: &str) -> Option<Self> {
         let number = |var: &str| {
             NUMBER_VAR
