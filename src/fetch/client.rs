@@ -18,7 +18,11 @@ use super::retry::{RetryPolicy, Wait, parse_retry_after};
 use super::robots::Robots;
 use super::robots_fetch::fetch_robots;
 use super::stats::{Counters, FetchStats};
-use super::{FetchError, FetchOutcome, FetchRequest, Page, Validators};
+use super::{FetchError, FetchOutcome, FetchRequest, Page, Validators, refresh};
+
+/// The most page refreshes (`<meta http-equiv="refresh">`, a script
+/// redirect) followed from one URL.
+pub const MAX_REFRESHES: usize = 3;
 use crate::config::spec::Settings;
 
 /// The shared HTTP client. Cloning is cheap, and every clone shares the
@@ -145,9 +149,37 @@ impl Fetcher {
     }
 
     /// Fetches one page, waiting for the host's turn first: checks
-    /// `robots.txt`, retries transient failures, and decodes the body.
+    /// `robots.txt`, retries transient failures, and decodes the body. A
+    /// page that sends its reader on at once (a prompt `<meta>` refresh, a
+    /// script redirect on a stub: [`super::refresh`]) is followed like an
+    /// HTTP redirect, up to [`MAX_REFRESHES`] times and never back to a
+    /// page of the chain; each hop is a fetch of its own, with every check.
     pub async fn get(&self, req: &FetchRequest<'_>) -> Result<FetchOutcome, FetchError> {
-        let result = self.fetch(req).await;
+        let mut result = self.fetch(req).await;
+        let mut seen = vec![req.url.clone()];
+        for _ in 0..MAX_REFRESHES {
+            let next = match &result {
+                Ok(FetchOutcome::Page(page)) => {
+                    seen.push(page.url.clone());
+                    refresh::target(&page.html, &page.url).map(|next| (next, page.url.clone()))
+                }
+                _ => None,
+            };
+            let Some((next, from)) = next else {
+                break;
+            };
+            if seen.contains(&next) {
+                break;
+            }
+            tracing::debug!(%from, to = %next, "following the page's refresh");
+            let hop = FetchRequest {
+                url: &next,
+                settings: req.settings,
+                encoding: req.encoding,
+                validators: None,
+            };
+            result = self.fetch(&hop).await;
+        }
         if result.is_err() {
             self.inner.stats.error();
         }

@@ -15,6 +15,7 @@ mod client;
 mod error;
 mod politeness;
 mod prescan;
+pub mod refresh;
 mod request;
 mod retry;
 mod robots;

@@ -156,6 +156,54 @@ async fn redirects_are_followed_and_loops_refused() {
 }
 
 #[tokio::test]
+async fn page_refreshes_are_followed_within_bounds() {
+    let stub = |to: &'static str| {
+        route(move || async move {
+            axum::response::Html(format!(
+                r#"<html><head><meta http-equiv="refresh" content="0; url={to}"></head><body>moved</body></html>"#
+            ))
+        })
+    };
+    let base = serve(
+        Router::new()
+            .route("/zwgk/", stub("./tzgg/index.html"))
+            .route(
+                "/zwgk/tzgg/index.html",
+                route(|| async { "<p>the list</p>" }),
+            )
+            .route(
+                "/js",
+                route(|| async {
+                    axum::response::Html(
+                        r#"<script>window.location.href="/zwgk/tzgg/index.html";</script>"#,
+                    )
+                }),
+            )
+            .route("/a", stub("/b"))
+            .route("/b", stub("/a"))
+            .route("/r1", stub("/r2"))
+            .route("/r2", stub("/r3"))
+            .route("/r3", stub("/r4"))
+            .route("/r4", stub("/r5"))
+            .route("/r5", route(|| async { "<p>too far</p>" })),
+    )
+    .await;
+    let f = fetcher();
+    let p = page(get(&f, &join(&base, "/zwgk/"), &settings()).await);
+    assert_eq!(p.url, join(&base, "/zwgk/tzgg/index.html"));
+    assert_eq!(p.html, "<p>the list</p>");
+    let p = page(get(&f, &join(&base, "/js"), &settings()).await);
+    assert_eq!(p.html, "<p>the list</p>");
+    // A loop ends at the page that would go back: no endless fetching.
+    let p = page(get(&f, &join(&base, "/a"), &settings()).await);
+    assert_eq!(p.url, join(&base, "/b"));
+    // At most MAX_REFRESHES hops: /r1 → r2 → r3 → r4, and r4 is kept.
+    let p = page(get(&f, &join(&base, "/r1"), &settings()).await);
+    assert_eq!(p.url, join(&base, "/r4"));
+    assert!(p.html.contains("moved"), "{}", p.html);
+}
+
+#[tokio::test]
 async fn charset_from_header_and_forced() {
     let gbk = encoding_rs::GBK.encode(HTML).0.into_owned();
     let body = gbk.clone();
