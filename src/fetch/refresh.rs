@@ -58,11 +58,16 @@ static SCRIPT_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
 /// URL other than `url` itself; `None` for an ordinary page.
 pub fn target(html: &str, url: &Url) -> Option<Url> {
     let head = &html[..floor_char_boundary(html, HEAD_BYTES)];
-    let href = META_REFRESH
-        .find_iter(head)
-        .find_map(|tag| meta_target(tag.as_str()))
+    // Most pages say neither word: no regex runs (nor keeps a cache) for them.
+    let href = (contains_ignore_case(head, b"refresh"))
+        .then(|| {
+            META_REFRESH
+                .find_iter(head)
+                .find_map(|tag| meta_target(tag.as_str()))
+        })
+        .flatten()
         .or_else(|| {
-            (html.len() <= STUB_BYTES)
+            (html.len() <= STUB_BYTES && contains_ignore_case(html, b"location"))
                 .then(|| SCRIPT_LOCATION.captures(html))
                 .flatten()
                 .and_then(|c| c.name("a").or_else(|| c.name("b")))
@@ -90,6 +95,13 @@ fn meta_target(tag: &str) -> Option<String> {
     let delay: f64 = value["delay"].parse().ok()?;
     let url = value.name("url")?.as_str().trim();
     (delay <= MAX_DELAY_SECS && !url.is_empty()).then(|| url.to_owned())
+}
+
+/// Whether `text` has `word` (ASCII) in any case.
+fn contains_ignore_case(text: &str, word: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// An attribute's `&amp;` as the browser reads it.

@@ -47,7 +47,7 @@ static WRITTEN_PAGE_LINK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `name = 12` in a script: a variable set to a number.
 static NUMBER_VAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<var>[A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(?P<value>[0-9]{1,6})\b")
+    Regex::new(r"(?-u:\b)(?P<var>[A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*(?P<value>[0-9]{1,6})(?-u:\b)")
         .expect("constant pager pattern") // ok: a constant pattern, covered by the tests
 });
 
@@ -69,6 +69,13 @@ impl ScriptPager {
     /// with `countPage` set; a page name of at most 64 characters and an
     /// extension of at most 10.
     pub fn find(html: &str) -> Option<Self> {
+        // Most list pages have no script pager: no regex runs (nor keeps a
+        // cache) for them.
+        let call = html.contains("createPageHTML");
+        let written = html.contains("countPage");
+        if !call && !written {
+            return None;
+        }
         let number = |var: &str| {
             NUMBER_VAR
                 .captures_iter(html)
@@ -86,20 +93,28 @@ impl ScriptPager {
                 ext: ext.to_owned(),
             })
         };
-        SCRIPT_PAGER
-            .captures_iter(html)
-            .find_map(|caps| pager(&caps, caps["count"].parse().ok()))
-            .or_else(|| {
-                SCRIPT_PAGER_VARS
-                    .captures_iter(html)
-                    .find_map(|caps| pager(&caps, number(&caps["count"])))
+        let called = || {
+            SCRIPT_PAGER
+                .captures_iter(html)
+                .find_map(|caps| pager(&caps, caps["count"].parse().ok()))
+                .or_else(|| {
+                    SCRIPT_PAGER_VARS
+                        .captures_iter(html)
+                        .find_map(|caps| pager(&caps, number(&caps["count"])))
+                })
+        };
+        let written_links = || {
+            let link = WRITTEN_PAGE_LINK
+                .captures_iter(html)
+                .find_map(|caps| pager(&caps, Some(0)))?;
+            Some(Self {
+                count: number("countPage")?,
+                ..link
             })
-            .or_else(|| {
-                let count = number("countPage")?;
-                WRITTEN_PAGE_LINK
-                    .captures_iter(html)
-                    .find_map(|caps| pager(&caps, Some(count)))
-            })
+        };
+        call.then(called)
+            .flatten()
+            .or_else(|| written.then(written_links).flatten())
     }
 
     /// The file of the page with 0-based `index`: `index.html`,
