@@ -59,20 +59,21 @@ static SCRIPT_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
 pub fn target(html: &str, url: &Url) -> Option<Url> {
     let head = &html[..floor_char_boundary(html, HEAD_BYTES)];
     // Most pages say neither word: no regex runs (nor keeps a cache) for them.
-    let href = (contains_ignore_case(head, b"refresh"))
-        .then(|| {
-            META_REFRESH
-                .find_iter(head)
-                .find_map(|tag| meta_target(tag.as_str()))
-        })
-        .flatten()
-        .or_else(|| {
-            (html.len() <= STUB_BYTES && contains_ignore_case(html, b"location"))
-                .then(|| SCRIPT_LOCATION.captures(html))
-                .flatten()
-                .and_then(|c| c.name("a").or_else(|| c.name("b")))
-                .map(|m| m.as_str().trim().to_owned())
-        })?;
+    let meta = || {
+        META_REFRESH
+            .find_iter(head)
+            .find_map(|tag| meta_target(tag.as_str()))
+    };
+    let script = || {
+        let c = SCRIPT_LOCATION.captures(html)?;
+        let m = c.name("a").or_else(|| c.name("b"))?;
+        Some(m.as_str().trim().to_owned())
+    };
+    let href = match contains_ignore_case(head, b"refresh").then(meta).flatten() {
+        Some(href) => href,
+        None if html.len() <= STUB_BYTES && contains_ignore_case(html, b"location") => script()?,
+        None => return None,
+    };
     let next = url.join(&decode_amp(&href)).ok()?;
     let same = {
         let (mut a, mut b) = (next.clone(), url.clone());

@@ -93,28 +93,26 @@ impl ScriptPager {
                 ext: ext.to_owned(),
             })
         };
-        let called = || {
-            SCRIPT_PAGER
+        if call {
+            let found = SCRIPT_PAGER
                 .captures_iter(html)
                 .find_map(|caps| pager(&caps, caps["count"].parse().ok()))
                 .or_else(|| {
                     SCRIPT_PAGER_VARS
                         .captures_iter(html)
                         .find_map(|caps| pager(&caps, number(&caps["count"])))
-                })
-        };
-        let written_links = || {
-            let link = WRITTEN_PAGE_LINK
-                .captures_iter(html)
-                .find_map(|caps| pager(&caps, Some(0)))?;
-            Some(Self {
-                count: number("countPage")?,
-                ..link
-            })
-        };
-        call.then(called)
-            .flatten()
-            .or_else(|| written.then(written_links).flatten())
+                });
+            if found.is_some() {
+                return found;
+            }
+        }
+        if !written {
+            return None;
+        }
+        let count = number("countPage");
+        WRITTEN_PAGE_LINK
+            .captures_iter(html)
+            .find_map(|caps| pager(&caps, count))
     }
 
     /// The file of the page with 0-based `index`: `index.html`,
